@@ -1,0 +1,12 @@
+import ArgumentParser
+import DNSGuardServer
+
+@main
+struct DNSGuardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dnsguard",
+        abstract: "A Kubernetes admission webhook that keeps cluster DNS healthy.",
+        version: BuildInfo.version,
+        subcommands: []
+    )
+}
