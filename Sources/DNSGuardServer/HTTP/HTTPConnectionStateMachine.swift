@@ -4,7 +4,8 @@ import NIOCore
 ///
 /// - idle (no request in progress): closed after `idleTimeout` without a byte;
 /// - reading a head (the first byte of a request arrived): the head must be complete within
-///   `headerTimeout`, else 408 and close (a slow client cannot hold a connection with a trickle);
+///   `headerTimeout`, else the connection closes (a slow client cannot hold a connection with a
+///   trickle; like nginx and Go, nothing is answered before a request exists);
 /// - reading a body: the body must be complete within `requestTimeout` of the head, else 408;
 /// - responding: the decision is synchronous, so no deadline.
 ///
@@ -26,8 +27,10 @@ struct HTTPConnectionStateMachine {
         case checkAgain(at: NIODeadline)
         /// The connection was idle too long: close it without a response.
         case closeIdle
-        /// A request took too long to arrive: answer 408 and close.
-        case requestTimedOut(reason: String)
+        /// A request head took too long to arrive: close without a response.
+        case closeSlowHead
+        /// A request body took too long to arrive: answer 408 and close.
+        case bodyTimedOut(reason: String)
         /// No timer is needed (responding or closing).
         case stop
     }
@@ -97,13 +100,13 @@ struct HTTPConnectionStateMachine {
         case .readingHead(let deadline):
             if now >= deadline {
                 phase = .closing
-                return .requestTimedOut(reason: "the request head did not arrive within \(Self.seconds(headerTimeout))")
+                return .closeSlowHead
             }
             return .checkAgain(at: deadline)
         case .readingBody(let deadline):
             if now >= deadline {
                 phase = .closing
-                return .requestTimedOut(reason: "the request body did not arrive within \(Self.seconds(requestTimeout))")
+                return .bodyTimedOut(reason: "the request body did not arrive within \(Self.seconds(requestTimeout))")
             }
             return .checkAgain(at: deadline)
         case .responding, .closing:

@@ -374,10 +374,10 @@ final class WebhookHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         switch connection.timerFired(now: .now()) {
         case .checkAgain(let deadline):
             arm(context: context, at: deadline)
-        case .closeIdle:
+        case .closeIdle, .closeSlowHead:
             state = .closing
             context.close(promise: nil)
-        case .requestTimedOut(let reason):
+        case .bodyTimedOut(let reason):
             respondAndClose(context: context, status: .requestTimeout, message: reason, version: .http1_1)
         case .stop:
             break
