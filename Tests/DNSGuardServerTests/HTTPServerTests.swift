@@ -304,12 +304,15 @@ import Testing
         try await server.stop()
     }
 
-    @Test func shutdownFinishesTheRequestInFlightAndClosesIdleConnections() async throws {
+    @Test func shutdownAnswersEveryRequestAlreadySentAndClosesIdleConnections() async throws {
         let server = try await RunningServer.start(reviewer: StubReviewer())
-        let idle = try await RawConnection(port: server.ports.webhook)
-        try await idle.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-        _ = try await idle.readResponses(1)
-
+        var keepAlive: [RawConnection] = []
+        for _ in 0..<2 {
+            let connection = try await RawConnection(port: server.ports.webhook)
+            try await connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            _ = try await connection.readResponses(1)
+            keepAlive.append(connection)
+        }
         let busy = try await RawConnection(port: server.ports.webhook)
         let body = Self.review("in-flight")
         try await busy.send("POST /mutate/pods HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n")
@@ -317,8 +320,18 @@ import Testing
         try await Task.sleep(for: .milliseconds(50))
 
         await server.beginShutdown()
-        #expect(try await idle.waitForClose())
+        // A request racing the shutdown on a kept-alive connection is still answered, and told to close.
+        let racing = Self.review("racing")
+        try await keepAlive[0].send("POST /validate/pods HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(racing.count)\r\n\r\n")
+        try await keepAlive[0].send(Array(racing))
+        let raced = try await keepAlive[0].readResponses(2)
+        #expect(raced.last?.status == 200)
+        #expect(raced.last?.header("connection") == "close")
+        #expect(try await keepAlive[0].waitForClose())
+        // An idle connection is closed.
+        #expect(try await keepAlive[1].waitForClose())
         #expect(server.readiness.notReadyReason == "shutting down")
+        // The request in progress completes and is answered.
         try await busy.send(Array(body.dropFirst(100)))
         let answer = try await busy.readResponses(1)
         #expect(answer.first?.status == 200)

@@ -57,6 +57,8 @@ final class WebhookHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var armedCheck: NIODeadline?
     private var inRead = false
     private var needsFlush = false
+    /// Shutdown has begun: each response closes its connection.
+    private var draining = false
 
     init(environment: ConnectionEnvironment) {
         self.environment = environment
@@ -91,6 +93,10 @@ final class WebhookHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is InboundBytesEvent {
             connection.bytesReceived(now: .now())
+            return
+        }
+        if event is DrainingEvent {
+            draining = true
             return
         }
         context.fireUserInboundEventTriggered(event)
@@ -293,6 +299,8 @@ final class WebhookHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// otherwise the connection closes once the response is on the wire.
     private func respond(context: ChannelHandlerContext, request: Request, status: HTTPResponseStatus,
                          contentType: String, buffer: ByteBuffer, extraHeaders: HTTPHeaders = HTTPHeaders()) {
+        var request = request
+        if draining { request.keepAlive = false }
         var headers = HTTPHeaders()
         headers.reserveCapacity(4 + extraHeaders.count)
         headers.add(name: "content-type", value: contentType)

@@ -45,6 +45,9 @@ public final class WebhookServer: Service, Sendable {
     /// plain HTTP on the webhook port, which only tests of the HTTP layer do.
     public typealias TLSHandlerFactory = @Sendable () -> any ChannelHandler
 
+    /// How long a connection stays open after shutdown began, for requests already on the wire.
+    static let shutdownLinger: TimeAmount = .milliseconds(250)
+
     private let configuration: Configuration
     private let reviewer: any AdmissionReviewer
     private let makeTLSHandler: TLSHandlerFactory?
@@ -177,7 +180,7 @@ public final class WebhookServer: Service, Sendable {
                     if let makeTLSHandler {
                         try pipeline.addHandler(makeTLSHandler())
                     }
-                    try pipeline.addHandler(InboundActivityHandler())
+                    try pipeline.addHandler(InboundActivityHandler(linger: Self.shutdownLinger))
                     try pipeline.configureHTTPServerPipeline(
                         withPipeliningAssistance: true, withErrorHandling: false,
                         withOutboundHeaderValidation: true, withEncoderConfiguration: .init(),
