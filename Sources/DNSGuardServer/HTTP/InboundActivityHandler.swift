@@ -43,7 +43,7 @@ final class InboundActivityHandler: ChannelInboundHandler, RemovableChannelHandl
         context.fireUserInboundEventTriggered(DrainingEvent())
         let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
         quiesceTask = context.eventLoop.scheduleTask(in: linger) {
-            loopBound.value.fireUserInboundEventTriggered(event)
+            loopBound.value.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
         }
     }
 

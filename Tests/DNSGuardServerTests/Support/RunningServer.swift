@@ -18,7 +18,7 @@ final class RunningServer: Sendable {
 
     static func start(
         reviewer: any AdmissionReviewer,
-        tls: WebhookServer.TLSHandlerFactory? = nil,
+        tls: (@Sendable (ServerMetrics) -> WebhookServer.TLSHandlerFactory)? = nil,
         limits: ServerLimits = ServerLimits(),
         gracePeriod: TimeAmount = .seconds(5),
         certificateCheck: @escaping @Sendable () -> String? = { nil }
@@ -30,7 +30,7 @@ final class RunningServer: Sendable {
         let server = WebhookServer(
             configuration: .init(bindAddress: "127.0.0.1", port: 0, metricsPort: 0, limits: limits,
                                  shutdownGracePeriod: gracePeriod),
-            reviewer: reviewer, tls: tls, metrics: metrics, readiness: readiness,
+            reviewer: reviewer, tls: tls.map { $0(metrics) }, metrics: metrics, readiness: readiness,
             audit: AuditLog(logger: logger), logger: logger
         )
         let group = ServiceGroup(configuration: .init(services: [server], logger: Logger(label: "test-lifecycle") { _ in SwiftLogNoOpLogHandler() }))
