@@ -53,9 +53,8 @@ struct JSONScanner: ~Copyable {
         }
         while true {
             skipWhitespace()
-            guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else {
-                throw error("expected a member name")
-            }
+            guard offset < bytes.count else { throw error("unexpected end of JSON") }
+            guard bytes[offset] == UInt8(ascii: "\"") else { throw error("expected a member name") }
             let key = try scanString()
             skipWhitespace()
             try expect(UInt8(ascii: ":"))
