@@ -19,8 +19,8 @@ struct ExternalProcess {
         let input = directory.appendingPathComponent("in"), output = directory.appendingPathComponent("out"),
             errors = directory.appendingPathComponent("err")
         try stdin.write(to: input)
-        FileManager.default.createFile(atPath: output.path, contents: nil)
-        FileManager.default.createFile(atPath: errors.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
