@@ -6,7 +6,7 @@ public enum CorefileValidation {
     /// - No Corefile key: `.skipped`, reason `no-corefile`.
     /// - `force_tcp` on EC2: `deny` → `.denied` with a message naming key, server block, line and the
     ///   fix; `warn` → `.warned` with one warning per occurrence; `audit` → recorded as rule `forceTCP`
-    ///   (reason `force-tcp`) without a warning for it.
+    ///   (reason `force-tcp-audit`) without a warning for it.
     /// - Other risks (and text that does not parse) are warnings in every mode, never denials.
     public static func evaluate(data: [(key: String, value: String)], platform: Platform, mode: EnforcementMode) -> ValidationVerdict {
         let corefileEntries = data.filter { CorefileDataKey(key: $0.key) != nil }
@@ -31,7 +31,7 @@ public enum CorefileValidation {
                     warnings: violations.map(\.summary) + riskWarnings)
             case .audit:
                 return ValidationVerdict(
-                    decision: riskWarnings.isEmpty ? .unchanged : .warned, rule: rule.rawValue, reason: rule.reason,
+                    decision: riskWarnings.isEmpty ? .unchanged : .warned, rule: rule.rawValue, reason: rule.reason + "-audit",
                     warnings: riskWarnings)
             }
         }

@@ -1,10 +1,17 @@
-/// What a validating rule decided about one object, ready for the admission response and the audit line.
+/// The outcome of a validating rule for one object: what the API server is told and what the audit
+/// line records.
 public struct ValidationVerdict: Sendable, Hashable {
-    public var decision: Decision        // .unchanged (clean), .warned, .denied, .skipped (nothing to check, e.g. no Corefile key)
-    public var rule: String?             // "useVC" | "forceTCP" | warning rule ids
-    public var reason: String            // short audit reason, e.g. "use-vc", "force-tcp", "no-corefile", "clean"
-    public var message: String?          // status.message when denied: what to remove and why
-    public var warnings: [String]        // short plain sentences for response.warnings
+    /// `.unchanged` when the object is clean, `.warned` or `.denied` when a rule fired,
+    /// `.skipped` when there was nothing to check (no Corefile key, for instance).
+    public var decision: Decision
+    /// The rule that fired (`useVC`, `forceTCP`, or a warning rule id); `nil` when none did.
+    public var rule: String?
+    /// A short machine-friendly reason for the audit line, e.g. `use-vc`, `force-tcp`, `clean`.
+    public var reason: String
+    /// The `status.message` of a denial: what to remove and why. `nil` unless denied.
+    public var message: String?
+    /// Short plain sentences for `response.warnings`, shown by `kubectl`.
+    public var warnings: [String]
 
     public init(decision: Decision, rule: String? = nil, reason: String, message: String? = nil, warnings: [String] = []) {
         self.decision = decision
@@ -13,4 +20,7 @@ public struct ValidationVerdict: Sendable, Hashable {
         self.message = message
         self.warnings = warnings
     }
+
+    /// Whether the API server is told to admit the object.
+    public var allowed: Bool { decision != .denied }
 }

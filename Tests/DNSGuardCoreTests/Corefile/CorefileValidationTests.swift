@@ -54,7 +54,7 @@ import Testing
 
     @Test func forceTCPInAuditModeIsRecordedButNotShown() {
         let verdict = CorefileValidation.evaluate(data: [(key: "Corefile", value: Self.nodeLocalForceTCP)], platform: .ec2, mode: .audit)
-        #expect(verdict == ValidationVerdict(decision: .unchanged, rule: "forceTCP", reason: "force-tcp"))
+        #expect(verdict == ValidationVerdict(decision: .unchanged, rule: "forceTCP", reason: "force-tcp-audit"))
     }
 
     @Test func forceTCPIsFineOffEC2() {
