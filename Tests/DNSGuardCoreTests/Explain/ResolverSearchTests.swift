@@ -65,3 +65,28 @@ import Testing
         #expect(search.candidates == ["x.y.ec2.internal.", "x.y.corp.example.", "x.y."])
     }
 }
+
+@Suite struct QueryExplanationTests {
+    @Test func kinesisExplanationCountsEightQueriesAndSixSaved() {
+        let explanation = QueryExplanation(name: "kinesis.ap-northeast-1.amazonaws.com", searches: ClusterSearchPath.searches(), ndots: 5)
+        #expect(explanation.savedByNdots1 == 6)
+        #expect(explanation.lines.contains("If only kinesis.ap-northeast-1.amazonaws.com exists (a name outside the cluster): 8 queries."))
+        #expect(explanation.lines.contains("With ndots:1: 2 queries, 6 fewer (75% less)."))
+        #expect(explanation.serviceAnswer == nil)
+    }
+
+    @Test func serviceNamesShowWhatNdots1CostsThem() {
+        let explanation = QueryExplanation(name: "web.shop", searches: ClusterSearchPath.searches(namespace: "shop"), ndots: 5)
+        #expect(explanation.serviceAnswer == "web.shop.svc.cluster.local.")
+        #expect(explanation.lines.contains("If it is a Service answering as web.shop.svc.cluster.local.: 4 queries, 6 with ndots:1."))
+        let qualified = QueryExplanation(name: "web.shop.svc", searches: ClusterSearchPath.searches(), ndots: 5)
+        #expect(qualified.serviceAnswer == "web.shop.svc.cluster.local.")
+    }
+
+    @Test func absoluteNamesAndNdots1ChangeNothing() {
+        let absolute = QueryExplanation(name: "example.com.", searches: ClusterSearchPath.searches(), ndots: 5)
+        #expect(absolute.savedByNdots1 == 0)
+        #expect(absolute.lines.contains("ndots:1 changes nothing for this name."))
+        #expect(absolute.lines.first == "example.com. (absolute), ndots:5, search default.svc.cluster.local svc.cluster.local cluster.local")
+    }
+}
