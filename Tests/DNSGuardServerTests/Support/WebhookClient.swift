@@ -2,9 +2,11 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
-/// An independent HTTP client (AsyncHTTPClient) pointed at a running server.
-struct WebhookClient {
+/// An independent HTTP client (AsyncHTTPClient) pointed at a running server. A test that fails
+/// before `shutdown()` still releases the client (AsyncHTTPClient traps on an unreleased one).
+final class WebhookClient: Sendable {
     struct Reply {
         var status: Int
         var headers: HTTPHeaders
@@ -44,7 +46,40 @@ struct WebhookClient {
         return Reply(status: Int(response.status.code), headers: response.headers, body: Data(body.readableBytesView))
     }
 
+    private let isShutDown = ShutdownFlag()
+
     func shutdown() async throws {
+        guard isShutDown.set() else { return }
         try await client.shutdown()
+    }
+
+    deinit {
+        if isShutDown.set() { try? client.syncShutdown() }
+    }
+}
+
+extension WebhookClient {
+    /// Scrapes `/metrics` on the plain metrics port and parses it strictly.
+    static func scrape(metricsPort: Int) async throws -> PrometheusText {
+        let client = WebhookClient(baseURL: "http://127.0.0.1:\(metricsPort)")
+        do {
+            let reply = try await client.get("/metrics")
+            try await client.shutdown()
+            return try PrometheusText.parse(reply.text)
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+}
+
+/// Set once; `set()` tells whether this call was the one that set it.
+final class ShutdownFlag: Sendable {
+    private let flag = Mutex(false)
+    func set() -> Bool {
+        flag.withLock { wasSet in
+            defer { wasSet = true }
+            return !wasSet
+        }
     }
 }
