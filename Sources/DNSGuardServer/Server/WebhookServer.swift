@@ -179,14 +179,16 @@ public final class WebhookServer: Service, Sendable {
                     let pipeline = channel.pipeline.syncOperations
                     if let makeTLSHandler {
                         try pipeline.addHandler(makeTLSHandler())
+                        try pipeline.addHandler(WriteCoalescingHandler())
                     }
-                    try pipeline.addHandler(InboundActivityHandler(linger: Self.shutdownLinger))
+                    let http = WebhookHTTPHandler(environment: environment)
+                    try pipeline.addHandler(InboundActivityHandler(linger: Self.shutdownLinger, http: http))
                     try pipeline.configureHTTPServerPipeline(
                         withPipeliningAssistance: true, withErrorHandling: false,
                         withOutboundHeaderValidation: true, withEncoderConfiguration: .init(),
                         withDecoderLimitConfiguration: limits
                     )
-                    try pipeline.addHandler(WebhookHTTPHandler(environment: environment))
+                    try pipeline.addHandler(http)
                 }
             }
     }
