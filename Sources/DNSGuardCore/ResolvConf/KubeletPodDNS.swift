@@ -14,10 +14,10 @@ public struct KubeletPodDNS: Sendable, Hashable {
 
     /// Reads the fields from a Pod object (the `spec` of `pod`). Missing or mistyped fields count as unset.
     public init(pod: JSONValue) {
-        let spec = member(pod, "spec")
-        if case let .string(policy)? = member(spec, "dnsPolicy") { dnsPolicy = policy } else { dnsPolicy = nil }
-        if case let .bool(host)? = member(spec, "hostNetwork") { hostNetwork = host } else { hostNetwork = false }
-        guard let config = member(spec, "dnsConfig"), case .object = config else {
+        let spec = pod["spec"]
+        if case let .string(policy)? = spec?["dnsPolicy"] { dnsPolicy = policy } else { dnsPolicy = nil }
+        if case let .bool(host)? = spec?["hostNetwork"] { hostNetwork = host } else { hostNetwork = false }
+        guard let config = spec?["dnsConfig"], case .object = config else {
             dnsConfig = nil
             return
         }
@@ -26,10 +26,10 @@ public struct KubeletPodDNS: Sendable, Hashable {
             return items.compactMap { if case let .string(text) = $0 { text } else { nil } }
         }
         var options: [DNSOption] = []
-        if case let .array(items)? = member(config, "options") {
+        if case let .array(items)? = config["options"] {
             for item in items {
-                guard case let .string(name)? = member(item, "name") else { continue }
-                if case let .string(value)? = member(item, "value") {
+                guard case let .string(name)? = item["name"] else { continue }
+                if case let .string(value)? = item["value"] {
                     options.append(DNSOption(name: name, value: value))
                 } else {
                     options.append(DNSOption(name: name))
@@ -37,12 +37,6 @@ public struct KubeletPodDNS: Sendable, Hashable {
             }
         }
         dnsConfig = ResolvConf(
-            nameservers: strings(member(config, "nameservers")), searches: strings(member(config, "searches")), options: options)
+            nameservers: strings(config["nameservers"]), searches: strings(config["searches"]), options: options)
     }
-}
-
-/// The member `key` of a JSON object, `nil` for anything else.
-private func member(_ value: JSONValue?, _ key: String) -> JSONValue? {
-    guard case let .object(members)? = value else { return nil }
-    return members.first { $0.key == key }?.value
 }
