@@ -190,6 +190,11 @@ import Testing
         #expect(corefile.imports.isEmpty)
     }
 
+    @Test func importRightAfterAnOpeningBraceIsAnImport() throws {
+        let corefile = try Corefile.parse("(log) {\n    log\n}\n.:53 { import log\n    cache\n}\n")
+        #expect(corefile.serverBlocks.first?.directives.map(\.name) == ["log", "cache"])
+    }
+
     @Test func snippetImportedAtTopLevelCanHoldServerBlocks() throws {
         let corefile = try Corefile.parse("""
             (zones) {
