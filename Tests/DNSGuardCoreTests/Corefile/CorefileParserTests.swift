@@ -302,7 +302,7 @@ import Testing
     }
 
     @Test func hostileNestingIsAnErrorNotACrash() {
-        let depth = 100_000
+        let depth = 50_000
         let text = ".:53 {\n" + String(repeating: "a {\n", count: depth) + String(repeating: "}\n", count: depth) + "}\n"
         #expect {
             try Corefile.parse(text)
@@ -311,6 +311,19 @@ import Testing
         }
         let braces = String(repeating: "{ ", count: depth)
         #expect(throws: CorefileParseError.self) { try Corefile.parse(braces) }
+    }
+
+    @Test func oversizedInputIsAnErrorNotAMemoryHog() {
+        let text = ".:53 {\n    hosts {\n" + String(repeating: "a ", count: 400_000) + "\n    }\n}\n"
+        #expect {
+            try Corefile.parse(text)
+        } throws: { error in
+            (error as? CorefileParseError)?.reason.contains("too large to be a Corefile") == true
+        }
+        // A large but real Corefile (thousands of inline hosts entries) still parses.
+        let hosts = (1...20_000).map { "        10.1.\($0 / 256).\($0 % 256) host-\($0).corp.example.com\n" }.joined()
+        #expect((try? Corefile.parse(".:53 {\n    hosts {\n" + hosts + "        fallthrough\n    }\n    cache\n}\n"))?
+            .serverBlocks.first?.directives.first?.block?.count == 20_001)
     }
 
     @Test func emptyAndCommentOnlyTextHasNoServerBlocks() throws {
