@@ -195,3 +195,20 @@ import Testing
         #expect(verdict.warnings.contains { $0.contains("with loop") })
     }
 }
+
+@Suite struct CorefileValidationVolumeTests {
+    static let manyBlocks = (1...20).map { "zone\($0).example:53 {\n    cache 30\n    forward . 10.0.0.2 {\n        force_tcp\n    }\n}\n" }.joined()
+
+    @Test func warningsAreCappedWithACount() {
+        let verdict = CorefileValidation.evaluate(data: [(key: "Corefile", value: Self.manyBlocks)], platform: .ec2, mode: .warn)
+        #expect(verdict.warnings.count == 8)
+        #expect(verdict.warnings.last == "13 more Corefile findings; dnsguard corefile lint lists them all")
+    }
+
+    @Test func denialMessageNamesTheFirstPlacesAndCountsTheRest() throws {
+        let verdict = CorefileValidation.evaluate(data: [(key: "Corefile", value: Self.manyBlocks)], platform: .ec2, mode: .deny)
+        let message = try #require(verdict.message)
+        #expect(message.contains("key Corefile, server block zone8.example:53, line 46; and 12 more)"))
+        #expect(!message.contains("zone9.example"))
+    }
+}
