@@ -20,6 +20,18 @@ import Testing
         #expect(JSONPatch.equal(python, value))
     }
 
+    /// Strings are scanned eight bytes at a time: quotes, escapes and control characters must be found
+    /// at every position within such a word.
+    @Test(arguments: 0..<17)
+    func stringScanningFindsEverySpecialByte(padding: Int) throws {
+        let pad = String(repeating: "a", count: padding)
+        let text = "[\"\(pad)\\\"é\(pad)\\u0041\(pad)\", \"\(pad)\"]"
+        let value = try JSONValue(parsing: text)
+        #expect(value == .array([.string(pad + "\"é" + pad + "A" + pad), .string(pad)]))
+        #expect(throws: JSONSyntaxError.self) { _ = try JSONValue(parsing: "[\"\(pad)\u{1F}\(pad)\"]") }
+        #expect(throws: JSONSyntaxError.self) { _ = try JSONValue(parsing: "[\"\(pad)") }
+    }
+
     @Test func membersKeepDocumentOrder() throws {
         let value = try JSONValue(parsing: #"{"z":1,"a":2,"m":3}"#)
         guard case let .object(members) = value else {
