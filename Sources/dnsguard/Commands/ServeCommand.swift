@@ -187,7 +187,12 @@ struct ServeCommand: AsyncParsableCommand {
         if let port { configuration.server.port = port }
         if let metricsPort { configuration.server.metricsPort = metricsPort }
         if let platform, let setting = PlatformSetting(rawValue: platform) { configuration.platform = setting }
-        if dev { configuration.server.bindAddress = "127.0.0.1" }
+        if dev {
+            // A developer's machine: listen on loopback only, and decide the platform from DMI alone
+            // rather than sending a request to the link-local metadata address.
+            configuration.server.bindAddress = "127.0.0.1"
+            configuration.platformDetection.imds = false
+        }
     }
 
     private func resolvePlatform(_ configuration: DNSGuardConfiguration) async -> PlatformDetection {
