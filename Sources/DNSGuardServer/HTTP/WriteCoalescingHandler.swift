@@ -1,6 +1,6 @@
 import NIOCore
 
-/// Joins the writes of one flush into a single buffer before they reach TLS.
+/// Joins the writes of one flush into a single buffer before they reach TLS (or the socket).
 ///
 /// NIO's response encoder writes a response's head and body as separate buffers, and the TLS
 /// handler seals each write as its own record. Copying a few hundred bytes is far cheaper than a

@@ -179,8 +179,8 @@ public final class WebhookServer: Service, Sendable {
                     let pipeline = channel.pipeline.syncOperations
                     if let makeTLSHandler {
                         try pipeline.addHandler(makeTLSHandler())
-                        try pipeline.addHandler(WriteCoalescingHandler())
                     }
+                    try pipeline.addHandler(WriteCoalescingHandler())
                     let http = WebhookHTTPHandler(environment: environment)
                     try pipeline.addHandler(InboundActivityHandler(linger: Self.shutdownLinger, http: http))
                     try pipeline.configureHTTPServerPipeline(
