@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import DNSGuardServer
+import DNSGuardTLS
 import Foundation
 import NIOCore
 import Synchronization
@@ -141,6 +142,54 @@ import Testing
         #expect(events.contains("ready"))
         #expect(events.filter { $0 == "shutdown" }.count == 2)
         _ = metricsPort
+    }
+
+    @Test func certificateRotationIsReloadedLoggedAndCounted() async throws {
+        let tls = try TLSFixture()
+        defer { tls.remove() }
+        let config = tls.directory.appendingPathComponent("dnsguard.yaml")
+        try "server:\n  tls:\n    reloadInterval: 0.2\n".write(to: config, atomically: true, encoding: .utf8)
+        let serve = try ServeProcess(arguments: [
+            "--config", config.path, "--tls-cert", tls.certificateFile, "--tls-key", tls.keyFile,
+            "--port", "0", "--metrics-port", "0", "--platform", "other",
+        ])
+        let (port, metricsPort) = try await serve.ready()
+        let before = try await WebhookClient.scrape(metricsPort: metricsPort)
+        let firstExpiry = try #require(before["dnsguard_certificate_expiry_timestamp_seconds", [:]])
+
+        // cert-manager style rotation: a new pair from the same CA, valid longer.
+        let authority = try CertificateAuthority(certificatePEM: String(contentsOfFile: tls.caFile, encoding: .utf8),
+                                                 privateKeyPEM: tls.caKeyPEM)
+        let rotated = try authority.issueServingCertificate(commonName: "localhost", dnsNames: ["localhost"],
+                                                            ipAddresses: ["127.0.0.1"], validityDays: 30)
+        try rotated.privateKeyPEM.write(toFile: tls.keyFile, atomically: true, encoding: .utf8)
+        try rotated.certificatePEM.write(toFile: tls.certificateFile, atomically: true, encoding: .utf8)
+        var after = before
+        for _ in 0..<100 {
+            try await Task.sleep(for: .milliseconds(100))
+            after = try await WebhookClient.scrape(metricsPort: metricsPort)
+            if after["dnsguard_certificate_reloads_total", ["result": "success"]] != nil { break }
+        }
+        #expect(after["dnsguard_certificate_reloads_total", ["result": "success"]] == 1)
+        #expect((after["dnsguard_certificate_expiry_timestamp_seconds", [:]] ?? 0) > firstExpiry + 86_400)
+
+        // A broken file keeps the old pair serving, and says so.
+        try "not a certificate".write(toFile: tls.certificateFile, atomically: true, encoding: .utf8)
+        for _ in 0..<100 {
+            try await Task.sleep(for: .milliseconds(100))
+            after = try await WebhookClient.scrape(metricsPort: metricsPort)
+            if after["dnsguard_certificate_reloads_total", ["result": "failure"]] != nil { break }
+        }
+        #expect(after["dnsguard_certificate_reloads_total", ["result": "failure"]] == 1)
+        let client = WebhookClient(baseURL: "https://localhost:\(port)",
+                                   configuration: HTTPClientConfigurationFactory.tls(trusting: tls.caFile))
+        #expect(try await client.post("/validate/pods", body: ReviewFixtures.podCreate(uid: "after-reload")).status == 200)
+        try await client.shutdown()
+
+        kill(serve.process.processIdentifier, SIGTERM)
+        #expect(try await serve.waitForExit() == 0)
+        let reloads = try serve.objects().filter { $0["msg"] as? String == "certificate reload" }
+        #expect(reloads.compactMap { $0["result"] as? String } == ["success", "failure"])
     }
 
     @Test func devModePrintsACurlCommandThatWorks() async throws {
