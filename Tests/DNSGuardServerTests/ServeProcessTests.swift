@@ -49,7 +49,7 @@ import Testing
         }
 
         /// Waits for the `ready` line and returns the bound ports.
-        func ready(timeout: Duration = .seconds(20)) async throws -> (webhook: Int, metrics: Int) {
+        func ready(timeout: Duration = .seconds(60)) async throws -> (webhook: Int, metrics: Int) {
             let deadline = ContinuousClock.now + timeout
             while ContinuousClock.now < deadline, process.isRunning {
                 for line in stdoutLines where line.contains("\"msg\":\"ready\"") {
@@ -58,7 +58,8 @@ import Testing
                 }
                 try await Task.sleep(for: .milliseconds(20))
             }
-            throw ServeProcessError.notReady(stderr)
+            let state = process.isRunning ? "still running" : "exited with \(process.terminationStatus)"
+            throw ServeProcessError.notReady("\(state); stdout: \(stdoutLines.joined(separator: "\n")); stderr: \(stderr)")
         }
 
         func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
