@@ -3,6 +3,7 @@ import DNSGuardServer
 import DNSGuardTLS
 import Foundation
 import NIOCore
+import NIOHTTP1
 import Synchronization
 import Testing
 
@@ -94,21 +95,24 @@ import Testing
                                    configuration: HTTPClientConfigurationFactory.tls(trusting: tls.caFile))
 
         let signalled = SignalTime()
-        struct Outcome: Sendable { var started: ContinuousClock.Instant; var answeredCorrectly: Bool; var failed: Bool }
+        struct Outcome: Sendable { var sentAt: Date?; var answeredCorrectly: Bool; var failed: Bool }
         let outcomes = try await withThrowingTaskGroup(of: [Outcome].self) { group in
             for worker in 0..<16 {
                 group.addTask {
                     var outcomes: [Outcome] = []
                     for index in 0..<100_000 {
-                        let started = ContinuousClock.now
-                        if let signalTime = signalled.value, started > signalTime + .seconds(1) { break }
+                        if let signalTime = signalled.value, ContinuousClock.now > signalTime + .seconds(1) { break }
                         let uid = "sigterm-\(worker)-\(index)"
+                        let delegate = SendTimingDelegate()
+                        var request = try HTTPClient.Request(url: "https://localhost:\(port)/mutate/pods?timeout=10s", method: .POST)
+                        request.headers.add(name: "Content-Type", value: "application/json")
+                        request.body = .data(ReviewFixtures.podCreate(uid: uid))
                         do {
-                            let reply = try await client.post("/mutate/pods?timeout=10s", body: ReviewFixtures.podCreate(uid: uid))
+                            let reply = try await client.client.execute(request: request, delegate: delegate).futureResult.get()
                             let answered = try ReviewResponse(reply.body).uid
-                            outcomes.append(Outcome(started: started, answeredCorrectly: reply.status == 200 && answered == uid, failed: false))
+                            outcomes.append(Outcome(sentAt: delegate.sentAt, answeredCorrectly: reply.status == 200 && answered == uid, failed: false))
                         } catch {
-                            outcomes.append(Outcome(started: started, answeredCorrectly: false, failed: true))
+                            outcomes.append(Outcome(sentAt: delegate.sentAt, answeredCorrectly: false, failed: true))
                             try await Task.sleep(for: .milliseconds(10))
                         }
                     }
@@ -125,13 +129,18 @@ import Testing
         }
         let status = try await serve.waitForExit()
         try await client.shutdown()
-        let signalTime = try #require(signalled.value)
 
         #expect(status == 0, "\(serve.stderr)")
-        let beforeSignal = outcomes.filter { $0.started < signalTime }
-        #expect(beforeSignal.count > 50)
-        let unansweredBeforeSignal = beforeSignal.filter { !$0.answeredCorrectly }.count
-        #expect(unansweredBeforeSignal == 0)
+        // The server's own record of when it closed the listener.
+        let draining = try #require(try serve.objects().first { $0["msg"] as? String == "shutdown" && $0["phase"] as? String == "draining" })
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let drainingTime = try #require(draining["time"] as? String)
+        let listenerClosed = try #require(formatter.date(from: drainingTime))
+        let sentBefore = outcomes.filter { ($0.sentAt ?? .distantFuture) < listenerClosed }
+        #expect(sentBefore.count > 50)
+        let unansweredSentBefore = sentBefore.filter { !$0.answeredCorrectly }.count
+        #expect(unansweredSentBefore == 0)
         let wrongAnswers = outcomes.filter { !$0.failed && !$0.answeredCorrectly }.count
         #expect(wrongAnswers == 0)
 
@@ -148,23 +157,41 @@ import Testing
     @Test func certificateRotationIsReloadedLoggedAndCounted() async throws {
         let tls = try TLSFixture()
         defer { tls.remove() }
+        // The files as a Kubernetes Secret volume holds them: tls.crt -> ..data/tls.crt, and a
+        // rotation swaps the `..data` symlink to a new directory in one rename.
+        let volume = tls.directory.appendingPathComponent("volume")
+        func publish(_ version: String, certificate: String, key: String) throws {
+            let directory = volume.appendingPathComponent(version)
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try certificate.write(to: directory.appendingPathComponent("tls.crt"), atomically: true, encoding: .utf8)
+            try key.write(to: directory.appendingPathComponent("tls.key"), atomically: true, encoding: .utf8)
+            let staging = volume.appendingPathComponent("..data_tmp").path
+            try FileManager.default.createSymbolicLink(atPath: staging, withDestinationPath: version)
+            guard rename(staging, volume.appendingPathComponent("..data").path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        }
+        try publish("v1", certificate: String(contentsOfFile: tls.certificateFile, encoding: .utf8),
+                    key: String(contentsOfFile: tls.keyFile, encoding: .utf8))
+        for name in ["tls.crt", "tls.key"] {
+            try FileManager.default.createSymbolicLink(atPath: volume.appendingPathComponent(name).path,
+                                                       withDestinationPath: "..data/\(name)")
+        }
         let config = tls.directory.appendingPathComponent("dnsguard.yaml")
         try "server:\n  tls:\n    reloadInterval: 0.2\n".write(to: config, atomically: true, encoding: .utf8)
         let serve = try ServeProcess(arguments: [
-            "--config", config.path, "--tls-cert", tls.certificateFile, "--tls-key", tls.keyFile,
+            "--config", config.path, "--tls-cert", volume.appendingPathComponent("tls.crt").path,
+            "--tls-key", volume.appendingPathComponent("tls.key").path,
             "--port", "0", "--metrics-port", "0", "--platform", "other",
         ])
         let (port, metricsPort) = try await serve.ready()
         let before = try await WebhookClient.scrape(metricsPort: metricsPort)
         let firstExpiry = try #require(before["dnsguard_certificate_expiry_timestamp_seconds", [:]])
 
-        // cert-manager style rotation: a new pair from the same CA, valid longer.
+        // A new pair from the same CA, valid longer.
         let authority = try CertificateAuthority(certificatePEM: String(contentsOfFile: tls.caFile, encoding: .utf8),
                                                  privateKeyPEM: tls.caKeyPEM)
         let rotated = try authority.issueServingCertificate(commonName: "localhost", dnsNames: ["localhost"],
                                                             ipAddresses: ["127.0.0.1"], validityDays: 30)
-        try rotated.privateKeyPEM.write(toFile: tls.keyFile, atomically: true, encoding: .utf8)
-        try rotated.certificatePEM.write(toFile: tls.certificateFile, atomically: true, encoding: .utf8)
+        try publish("v2", certificate: rotated.certificatePEM, key: rotated.privateKeyPEM)
         var after = before
         for _ in 0..<100 {
             try await Task.sleep(for: .milliseconds(100))
@@ -172,15 +199,18 @@ import Testing
             if after["dnsguard_certificate_reloads_total", ["result": "success"]] != nil { break }
         }
         #expect(after["dnsguard_certificate_reloads_total", ["result": "success"]] == 1)
+        #expect(after["dnsguard_certificate_reloads_total", ["result": "failure"]] == nil)
         #expect((after["dnsguard_certificate_expiry_timestamp_seconds", [:]] ?? 0) > firstExpiry + 86_400)
 
-        // A broken file keeps the old pair serving, and says so.
-        try "not a certificate".write(toFile: tls.certificateFile, atomically: true, encoding: .utf8)
+        // A broken pair keeps the old one serving, and says so once.
+        try publish("v3", certificate: "not a certificate", key: rotated.privateKeyPEM)
         for _ in 0..<100 {
             try await Task.sleep(for: .milliseconds(100))
             after = try await WebhookClient.scrape(metricsPort: metricsPort)
             if after["dnsguard_certificate_reloads_total", ["result": "failure"]] != nil { break }
         }
+        try await Task.sleep(for: .milliseconds(500))
+        after = try await WebhookClient.scrape(metricsPort: metricsPort)
         #expect(after["dnsguard_certificate_reloads_total", ["result": "failure"]] == 1)
         let client = WebhookClient(baseURL: "https://localhost:\(port)",
                                    configuration: HTTPClientConfigurationFactory.tls(trusting: tls.caFile))
