@@ -40,6 +40,11 @@ import Testing
             try process.run()
         }
 
+        deinit {
+            // A test that failed half-way must not leave a server running.
+            if process.isRunning { process.terminate() }
+        }
+
         var stdoutLines: [String] {
             String(decoding: output.snapshot(), as: UTF8.self).split(separator: "\n").map(String.init)
         }
@@ -86,9 +91,11 @@ import Testing
     @Test func sigtermDuringLoadAnswersEveryRequestSentBeforeTheListenerClosedAndExitsZero() async throws {
         let tls = try TLSFixture()
         defer { tls.remove() }
+        let config = tls.directory.appendingPathComponent("dnsguard.yaml")
+        try "server:\n  bindAddress: 127.0.0.1\n".write(to: config, atomically: true, encoding: .utf8)
         let serve = try ServeProcess(arguments: [
-            "--tls-cert", tls.certificateFile, "--tls-key", tls.keyFile, "--port", "0", "--metrics-port", "0",
-            "--platform", "other",
+            "--config", config.path, "--tls-cert", tls.certificateFile, "--tls-key", tls.keyFile,
+            "--port", "0", "--metrics-port", "0", "--platform", "other",
         ])
         let (port, metricsPort) = try await serve.ready()
         let client = WebhookClient(baseURL: "https://localhost:\(port)",
@@ -176,7 +183,7 @@ import Testing
                                                        withDestinationPath: "..data/\(name)")
         }
         let config = tls.directory.appendingPathComponent("dnsguard.yaml")
-        try "server:\n  tls:\n    reloadInterval: 0.2\n".write(to: config, atomically: true, encoding: .utf8)
+        try "server:\n  bindAddress: 127.0.0.1\n  tls:\n    reloadInterval: 0.2\n".write(to: config, atomically: true, encoding: .utf8)
         let serve = try ServeProcess(arguments: [
             "--config", config.path, "--tls-cert", volume.appendingPathComponent("tls.crt").path,
             "--tls-key", volume.appendingPathComponent("tls.key").path,
