@@ -16,7 +16,7 @@ import Yams
 /// `caBundle` (base64 of the CA's PEM) filled in when one is given.
 public struct WebhookManifests: Sendable, Equatable {
     /// The profile that `/mutate/pods` serves and the label values `enabled` and `default` select.
-    public static let defaultProfile = "default"
+    public static let defaultProfile = DNSGuardConfiguration.defaultProfileName
     /// The label value with which a namespace or pod opts out.
     public static let optOutValue = "disabled"
     /// The label value that means the profile `default`.
@@ -289,46 +289,19 @@ public struct WebhookManifests: Sendable, Equatable {
 
     /// RFC 1123 label: what namespaces, Service names and dnsguard's profile names must be.
     private static func requireDNSLabel(_ value: String, subject: String) throws(WebhookManifestError) {
-        guard !value.isEmpty, value.utf8.count <= 63 else {
-            throw WebhookManifestError(subject: subject, reason: "must be 1-63 characters")
-        }
-        guard isDNSLabel(value) else {
+        guard DNSNameSyntax.isLabel(value) else {
             throw WebhookManifestError(
                 subject: subject,
-                reason: "must be lowercase letters, digits and '-', starting and ending with a letter or digit")
+                reason: "must be 1-63 lowercase letters, digits and '-', starting and ending with a letter or digit")
         }
-    }
-
-    private static func isDNSLabel(_ value: String) -> Bool {
-        let scalars = Array(value.unicodeScalars)
-        guard let first = scalars.first, let last = scalars.last, scalars.count <= 63 else { return false }
-        let alphanumeric: (Unicode.Scalar) -> Bool = { ("a"..."z").contains($0) || ("0"..."9").contains($0) }
-        return alphanumeric(first) && alphanumeric(last) && scalars.allSatisfy { alphanumeric($0) || $0 == "-" }
     }
 
     /// A Kubernetes label key: `[prefix/]name`, prefix a DNS subdomain, name 1-63 characters.
     private static func requireLabelKey(_ key: String) throws(WebhookManifestError) {
-        let parts = key.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count <= 2, let name = parts.last else {
-            throw WebhookManifestError(subject: "label key \"\(key)\"", reason: "must be [prefix/]name")
-        }
-        if parts.count == 2 {
-            let prefix = parts[0]
-            let labels = prefix.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-            guard prefix.utf8.count <= 253, labels.allSatisfy(isDNSLabel) else {
-                throw WebhookManifestError(subject: "label key \"\(key)\"", reason: "the prefix must be a DNS subdomain")
-            }
-        }
-        let scalars = Array(name.unicodeScalars)
-        let alphanumeric: (Unicode.Scalar) -> Bool = {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
-        }
-        guard let first = scalars.first, let last = scalars.last, scalars.count <= 63,
-              alphanumeric(first), alphanumeric(last),
-              scalars.allSatisfy({ alphanumeric($0) || $0 == "-" || $0 == "_" || $0 == "." }) else {
+        guard DNSNameSyntax.isQualifiedKey(key) else {
             throw WebhookManifestError(
                 subject: "label key \"\(key)\"",
-                reason: "the name must be 1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit")
+                reason: "must be [prefix/]name: prefix a DNS subdomain, name 1-63 letters, digits, '-', '_' or '.'")
         }
     }
 
