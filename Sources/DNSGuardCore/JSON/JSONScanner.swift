@@ -1,0 +1,357 @@
+/// A forward-only reader over UTF-8 JSON bytes that materialises only what the caller asks for and
+/// validates (but does not build) everything it skips. Admission reviews carry whole Pods (up to
+/// megabytes) of which the policy needs a few dozen bytes, so building a tree or running a generic
+/// decoder over all of it is the main cost to avoid; object members come in document order.
+struct JSONScanner: ~Copyable {
+    /// A string token still in the input: compared in place, decoded only when needed.
+    struct StringToken {
+        var start: Int
+        var end: Int
+        var hasEscapes: Bool
+    }
+
+    /// Deep enough for any Kubernetes object, shallow enough that the recursion cannot exhaust a stack.
+    static let maximumDepth = 512
+
+    private let bytes: UnsafeRawBufferPointer
+    private(set) var offset = 0
+    private var depth = 0
+
+    init(_ bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
+    }
+
+    // MARK: - Structure
+
+    enum ValueKind { case object, array, string, number, bool, null }
+
+    /// The kind of the next value, after skipping whitespace; fails at the end of input.
+    mutating func peekKind() throws(JSONSyntaxError) -> ValueKind {
+        skipWhitespace()
+        guard offset < bytes.count else { throw error("unexpected end of JSON") }
+        switch bytes[offset] {
+        case UInt8(ascii: "{"): return .object
+        case UInt8(ascii: "["): return .array
+        case UInt8(ascii: "\""): return .string
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): return .bool
+        case UInt8(ascii: "n"): return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number
+        default: throw error("unexpected character '\(Self.printable(bytes[offset]))'")
+        }
+    }
+
+    /// Calls `body` with each member's key; `body` must consume the member's value (read or skip it).
+    mutating func forEachMember(
+        _ body: (inout JSONScanner, StringToken) throws(JSONSyntaxError) -> Void
+    ) throws(JSONSyntaxError) {
+        try expect(UInt8(ascii: "{"))
+        try enter()
+        skipWhitespace()
+        if consume(UInt8(ascii: "}")) {
+            depth -= 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            guard offset < bytes.count else { throw error("unexpected end of JSON") }
+            guard bytes[offset] == UInt8(ascii: "\"") else { throw error("expected a member name") }
+            let key = try scanString()
+            skipWhitespace()
+            try expect(UInt8(ascii: ":"))
+            try body(&self, key)
+            skipWhitespace()
+            if consume(UInt8(ascii: ",")) { continue }
+            if consume(UInt8(ascii: "}")) { break }
+            throw error("expected ',' or '}' in an object")
+        }
+        depth -= 1
+    }
+
+    /// Calls `body` with each element's index; `body` must consume the element.
+    mutating func forEachElement(_ body: (inout JSONScanner, Int) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) {
+        try expect(UInt8(ascii: "["))
+        try enter()
+        skipWhitespace()
+        if consume(UInt8(ascii: "]")) {
+            depth -= 1
+            return
+        }
+        var index = 0
+        while true {
+            try body(&self, index)
+            index += 1
+            skipWhitespace()
+            if consume(UInt8(ascii: ",")) { continue }
+            if consume(UInt8(ascii: "]")) { break }
+            throw error("expected ',' or ']' in an array")
+        }
+        depth -= 1
+    }
+
+    /// Skips one value of any kind, checking its syntax.
+    mutating func skipValue() throws(JSONSyntaxError) {
+        switch try peekKind() {
+        case .object: try forEachMember { scanner, _ throws(JSONSyntaxError) in try scanner.skipValue() }
+        case .array: try forEachElement { scanner, _ throws(JSONSyntaxError) in try scanner.skipValue() }
+        case .string: _ = try scanString()
+        case .number: _ = try scanNumber()
+        case .bool: _ = try readBool()
+        case .null: try readLiteral("null")
+        }
+    }
+
+    /// After the top-level value: only whitespace may follow.
+    mutating func expectEnd() throws(JSONSyntaxError) {
+        skipWhitespace()
+        guard offset == bytes.count else { throw error("unexpected data after the JSON value") }
+    }
+
+    // MARK: - Scalars
+
+    mutating func readString() throws(JSONSyntaxError) -> String {
+        skipWhitespace()
+        guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { throw error("expected a string") }
+        return decode(try scanString())
+    }
+
+    /// A string, or `nil` for JSON `null`.
+    mutating func readOptionalString() throws(JSONSyntaxError) -> String? {
+        if try peekKind() == .null {
+            try readLiteral("null")
+            return nil
+        }
+        return try readString()
+    }
+
+    mutating func readBool() throws(JSONSyntaxError) -> Bool {
+        skipWhitespace()
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: "t") {
+            try readLiteral("true")
+            return true
+        }
+        guard offset < bytes.count, bytes[offset] == UInt8(ascii: "f") else { throw error("expected true or false") }
+        try readLiteral("false")
+        return false
+    }
+
+    /// `true`/`false`, with `null` read as `false` (Go's encoder never writes it, hand-made reviews may).
+    mutating func readOptionalBool() throws(JSONSyntaxError) -> Bool {
+        if try peekKind() == .null {
+            try readLiteral("null")
+            return false
+        }
+        return try readBool()
+    }
+
+    mutating func readNull() throws(JSONSyntaxError) {
+        try readLiteral("null")
+    }
+
+    mutating func readNumber() throws(JSONSyntaxError) -> Double {
+        let token = try scanNumber()
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[token]), as: UTF8.self)
+        guard let value = Double(text) else { throw error("number out of range") }
+        return value
+    }
+
+    /// Reads any value as a `JSONValue` tree (object members in document order).
+    mutating func readValue() throws(JSONSyntaxError) -> JSONValue {
+        switch try peekKind() {
+        case .object:
+            var members: [(key: String, value: JSONValue)] = []
+            try forEachMember { scanner, key throws(JSONSyntaxError) in
+                members.append((scanner.decode(key), try scanner.readValue()))
+            }
+            return .object(members)
+        case .array:
+            var items: [JSONValue] = []
+            try forEachElement { scanner, _ throws(JSONSyntaxError) in items.append(try scanner.readValue()) }
+            return .array(items)
+        case .string: return .string(try readString())
+        case .number: return .number(try readNumber())
+        case .bool: return .bool(try readBool())
+        case .null:
+            try readLiteral("null")
+            return .null
+        }
+    }
+
+    /// Whether a key token equals `name` (byte comparison; keys with escapes are decoded first).
+    func key(_ token: StringToken, is name: StaticString) -> Bool {
+        if token.hasEscapes { return decode(token) == name.description }
+        let length = token.end - token.start
+        return name.withUTF8Buffer { expected in
+            guard length == expected.count else { return false }
+            for position in 0..<length where bytes[token.start + position] != expected[position] {
+                return false
+            }
+            return true
+        }
+    }
+
+    /// The text of a string token, escapes resolved.
+    func decode(_ token: StringToken) -> String {
+        let raw = UnsafeRawBufferPointer(rebasing: bytes[token.start..<token.end])
+        guard token.hasEscapes else { return String(decoding: raw, as: UTF8.self) }
+        var output: [UInt8] = []
+        output.reserveCapacity(raw.count)
+        var position = 0
+        while position < raw.count {
+            let byte = raw[position]
+            position += 1
+            guard byte == UInt8(ascii: "\\") else {
+                output.append(byte)
+                continue
+            }
+            let escape = raw[position]
+            position += 1
+            switch escape {
+            case UInt8(ascii: "n"): output.append(0x0A)
+            case UInt8(ascii: "t"): output.append(0x09)
+            case UInt8(ascii: "r"): output.append(0x0D)
+            case UInt8(ascii: "b"): output.append(0x08)
+            case UInt8(ascii: "f"): output.append(0x0C)
+            case UInt8(ascii: "u"):
+                var scalar = Self.hexValue(raw, position)
+                position += 4
+                // A surrogate pair spells one scalar outside the BMP; a lone surrogate becomes U+FFFD.
+                if (0xD800..<0xDC00).contains(scalar), position + 6 <= raw.count,
+                   raw[position] == UInt8(ascii: "\\"), raw[position + 1] == UInt8(ascii: "u") {
+                    let low = Self.hexValue(raw, position + 2)
+                    if (0xDC00..<0xE000).contains(low) {
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        position += 6
+                    }
+                }
+                let character = Unicode.Scalar(scalar) ?? "\u{FFFD}"
+                output.append(contentsOf: Array(String(character).utf8))
+            default: output.append(escape)  // \" \\ \/
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    // MARK: - Lexing
+
+    private mutating func scanString() throws(JSONSyntaxError) -> StringToken {
+        offset += 1  // opening quote
+        let start = offset
+        var hasEscapes = false
+        while offset < bytes.count {
+            let byte = bytes[offset]
+            if byte == UInt8(ascii: "\"") {
+                let token = StringToken(start: start, end: offset, hasEscapes: hasEscapes)
+                offset += 1
+                return token
+            }
+            if byte == UInt8(ascii: "\\") {
+                hasEscapes = true
+                guard offset + 1 < bytes.count else { break }
+                switch bytes[offset + 1] {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
+                     UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    offset += 2
+                case UInt8(ascii: "u"):
+                    guard offset + 5 < bytes.count,
+                          (2...5).allSatisfy({ Self.isHex(bytes[offset + $0]) }) else {
+                        throw error("invalid \\u escape in a string")
+                    }
+                    offset += 6
+                default:
+                    throw error("invalid escape in a string")
+                }
+                continue
+            }
+            guard byte >= 0x20 else { throw error("control character in a string") }
+            offset += 1
+        }
+        throw error("unterminated string")
+    }
+
+    private mutating func scanNumber() throws(JSONSyntaxError) -> Range<Int> {
+        let start = offset
+        _ = consume(UInt8(ascii: "-"))
+        guard offset < bytes.count, Self.isDigit(bytes[offset]) else { throw error("invalid number") }
+        if bytes[offset] == UInt8(ascii: "0") {
+            offset += 1
+        } else {
+            while offset < bytes.count, Self.isDigit(bytes[offset]) { offset += 1 }
+        }
+        if consume(UInt8(ascii: ".")) {
+            guard offset < bytes.count, Self.isDigit(bytes[offset]) else { throw error("invalid number") }
+            while offset < bytes.count, Self.isDigit(bytes[offset]) { offset += 1 }
+        }
+        if offset < bytes.count, bytes[offset] | 0x20 == UInt8(ascii: "e") {
+            offset += 1
+            if offset < bytes.count, bytes[offset] == UInt8(ascii: "+") || bytes[offset] == UInt8(ascii: "-") {
+                offset += 1
+            }
+            guard offset < bytes.count, Self.isDigit(bytes[offset]) else { throw error("invalid number") }
+            while offset < bytes.count, Self.isDigit(bytes[offset]) { offset += 1 }
+        }
+        return start..<offset
+    }
+
+    private mutating func readLiteral(_ literal: StaticString) throws(JSONSyntaxError) {
+        skipWhitespace()
+        let start = offset
+        let matches = literal.withUTF8Buffer { expected in
+            guard start + expected.count <= bytes.count else { return false }
+            return (0..<expected.count).allSatisfy { bytes[start + $0] == expected[$0] }
+        }
+        guard matches else { throw error("invalid literal, expected \(literal)") }
+        offset += literal.utf8CodeUnitCount
+    }
+
+    private mutating func skipWhitespace() {
+        while offset < bytes.count {
+            switch bytes[offset] {
+            case 0x20, 0x0A, 0x0D, 0x09: offset += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func consume(_ byte: UInt8) -> Bool {
+        guard offset < bytes.count, bytes[offset] == byte else { return false }
+        offset += 1
+        return true
+    }
+
+    private mutating func expect(_ byte: UInt8) throws(JSONSyntaxError) {
+        skipWhitespace()
+        guard consume(byte) else {
+            if offset >= bytes.count { throw error("unexpected end of JSON") }
+            throw error("expected '\(Self.printable(byte))'")
+        }
+    }
+
+    private mutating func enter() throws(JSONSyntaxError) {
+        depth += 1
+        guard depth <= Self.maximumDepth else { throw error("JSON nested deeper than \(Self.maximumDepth) levels") }
+    }
+
+    func error(_ message: String) -> JSONSyntaxError {
+        JSONSyntaxError(message: message, offset: offset)
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
+    private static func isHex(_ byte: UInt8) -> Bool {
+        isDigit(byte) || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "f"))
+    }
+
+    private static func hexValue(_ raw: UnsafeRawBufferPointer, _ start: Int) -> UInt32 {
+        var value: UInt32 = 0
+        for position in start..<(start + 4) {
+            let byte = raw[position]
+            let digit = isDigit(byte) ? byte - UInt8(ascii: "0") : (byte | 0x20) - UInt8(ascii: "a") + 10
+            value = value << 4 | UInt32(digit)
+        }
+        return value
+    }
+
+    private static func printable(_ byte: UInt8) -> String {
+        (0x21..<0x7F).contains(byte) ? String(UnicodeScalar(byte)) : "0x" + String(byte, radix: 16, uppercase: true)
+    }
+}

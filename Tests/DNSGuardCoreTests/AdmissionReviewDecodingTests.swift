@@ -1,0 +1,125 @@
+import DNSGuardCore
+import Foundation
+import Testing
+
+@Suite struct AdmissionReviewDecodingTests {
+    @Test func decodesWhatTheRulesNeedFromARealPodCreate() throws {
+        let review = try AdmissionReview.decode(Fixture.data("pod-create-v1.json"))
+        #expect(review.apiVersion == "admission.k8s.io/v1")
+        let request = review.request
+        #expect(request.uid == "0d6f4a8e-3c1b-4f5e-9a7d-2b8c6e1f0a93")
+        #expect(request.kind == GroupVersionKind(group: "", version: "v1", kind: "Pod"))
+        #expect(request.resource == GroupVersionResource(group: "", version: "v1", resource: "pods"))
+        #expect(request.subResource.isEmpty)
+        #expect(request.operation == "CREATE")
+        #expect(request.namespace == "shop")
+        #expect(request.name.isEmpty)
+        #expect(request.username == "system:serviceaccount:kube-system:replicaset-controller")
+        #expect(request.dryRun == false)
+        let object = try #require(request.object)
+        #expect(object.kind == "Pod")
+        #expect(object.metadata.generateName == "checkout-7d9c5b8f6d-")
+        #expect(object.metadata.labels["app"] == "checkout")
+        #expect(object.metadata.ownerReferences == [OwnerReference(kind: "ReplicaSet", name: "checkout-7d9c5b8f6d", controller: true)])
+        #expect(object.spec == PodDNSSpec(dnsPolicy: "ClusterFirst", hostNetwork: false, dnsConfig: .absent))
+    }
+
+    @Test(arguments: [
+        ("null", JSONField<PodDNSConfig>.null),
+        ("{}", .value(PodDNSConfig())),
+        (#"{"options":null}"#, .value(PodDNSConfig(options: .null))),
+        (#"{"options":[]}"#, .value(PodDNSConfig(options: .value([])))),
+        (#"{"nameservers":["10.0.0.2"],"searches":null,"options":[{"name":"ndots","value":"2"},{"name":"use-vc"},{"value":"x"}]}"#,
+         .value(PodDNSConfig(nameservers: .value(["10.0.0.2"]), searches: .null, options: .value([
+             DNSOption(name: "ndots", value: "2"), DNSOption(name: "use-vc"), DNSOption(name: "", value: "x"),
+         ])))),
+    ])
+    func tracksDNSConfigPresence(json: String, expected: JSONField<PodDNSConfig>) throws {
+        let review = try Fixture.json("pod-create-v1.json").patched([
+            PatchOperation(op: .add, path: "/request/object/spec/dnsConfig", value: JSONValue(parsing: json)),
+        ])
+        let decoded = try AdmissionReview.decode(review.serialized())
+        #expect(decoded.request.object?.spec?.dnsConfig == expected)
+    }
+
+    @Test func v1beta1IsDecoded() throws {
+        let review = try AdmissionReview.decode(Fixture.data("pod-create-v1beta1.json"))
+        #expect(review.apiVersion == "admission.k8s.io/v1beta1")
+        #expect(review.request.uid == "6a0f3e2d-1b4c-4d5e-8f9a-0b1c2d3e4f5a")
+    }
+
+    @Test func configMapDataKeepsDocumentOrder() throws {
+        let json = """
+            {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u1",
+             "kind":{"group":"","version":"v1","kind":"ConfigMap"},"resource":{"group":"","version":"v1","resource":"configmaps"},
+             "operation":"UPDATE","namespace":"kube-system","object":{"apiVersion":"v1","kind":"ConfigMap",
+             "metadata":{"name":"coredns"},"data":{"Corefile":".:53 {\\n  forward . /etc/resolv.conf\\n}\\n",
+             "zeta.server":"z","alpha.override":"a","Corefile-second":"b"}}}}
+            """
+        let review = try AdmissionReview.decode(Data(json.utf8))
+        let data = try #require(review.request.object?.data)
+        #expect(data.map(\.key) == ["Corefile", "zeta.server", "alpha.override", "Corefile-second"])
+        #expect(data.first?.value == ".:53 {\n  forward . /etc/resolv.conf\n}\n")
+        #expect(review.request.object?.spec == nil)
+    }
+
+    @Test func unknownFieldsAndEscapesAreHandled() throws {
+        let json = #"""
+            {"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","future":{"a":[1,2.5e3,-0.1,true,null,"\u00e9\ud83d\ude00"]},
+             "request":{"uid":"u\u002d2","operation":"CREATE","object":{"metadata":{"annotations":{"note":"tab\there \"quoted\""}},
+             "spec":{"hostNetwork":true,"dnsPolicy":"ClusterFirst","x":{"y":[[[]]]}}}}}
+            """#
+        let review = try AdmissionReview.decode(Data(json.utf8))
+        #expect(review.request.uid == "u-2")
+        #expect(review.request.object?.metadata.annotations["note"] == "tab\there \"quoted\"")
+        #expect(review.request.object?.spec?.hostNetwork == true)
+    }
+
+    @Test func aOneMegabytePodDecodes() throws {
+        let big = String(repeating: "x", count: 1_000_000)
+        let review = try Fixture.json("pod-create-v1.json").patched([
+            PatchOperation(op: .add, path: "/request/object/metadata/annotations", value: .object([("blob", .string(big))])),
+        ])
+        let body = review.serialized()
+        #expect(body.count > 1_000_000)
+        let decoded = try AdmissionReview.decode(body)
+        #expect(decoded.request.object?.metadata.annotations["blob"]?.count == 1_000_000)
+    }
+
+    @Test(arguments: [
+        ("", "malformed"),
+        ("not json", "malformed"),
+        ("{\"kind\":\"AdmissionReview\"", "malformed"),
+        ("[1,2]", "must be a JSON object"),
+        (#"{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","request":{"uid":"a"}} trailing"#, "after the JSON value"),
+        (#"{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","request":{"operation":"CREATE"}}"#, "no uid"),
+        (#"{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","request":{"uid":""}}"#, "no uid"),
+        (#"{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1"}"#, "no request"),
+        (#"{"kind":"Pod","apiVersion":"v1","request":{"uid":"a"}}"#, "not an AdmissionReview"),
+        (#"{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v2","request":{"uid":"a"}}"#, "unsupported"),
+        (#"{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","request":{"uid":"a","object":{"spec":{"hostNetwork":"yes"}}}}"#,
+         "request.object.spec.hostNetwork"),
+        (#"{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","request":{"uid":"a","object":{"spec":{"dnsConfig":{"options":[{"name":1}]}}}}}"#,
+         "request.object.spec.dnsConfig.options[0]"),
+        (#"{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","request":{"uid":"a\u12"}}"#, "escape"),
+        ("{\"kind\":\"AdmissionReview\",\"x\":\"a\u{01}b\"}", "control character"),
+        ("{\"kind\":\"AdmissionReview\",\"x\":" + String(repeating: "[", count: 600), "deeper"),
+    ])
+    func badBodiesGetAClearReason(body: String, reason: String) {
+        #expect {
+            _ = try AdmissionReview.decode(Data(body.utf8))
+        } throws: { error in
+            guard let error = error as? AdmissionReviewError else { return false }
+            return error.description.contains(reason)
+        }
+    }
+
+    @Test func theUIDIsKeptForTheLogWhenTheRestIsBroken() {
+        let body = #"{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","request":{"uid":"abc","object":{"spec":{"hostNetwork":1}}}}"#
+        #expect {
+            _ = try AdmissionReview.decode(Data(body.utf8))
+        } throws: { error in
+            (error as? AdmissionReviewError)?.uid == "abc"
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import DNSGuardCore
+import Testing
+
+@Suite struct CorefileLintReportTests {
+    @Test func manifestFindingsAreReportedAtFileLines() throws {
+        let report = CorefileLintReport(
+            text: try CorefileFixture.text("nodelocaldns-kubernetes.yaml"), fileName: "nodelocaldns.yaml", platform: .ec2)
+        #expect(report.kind == .manifests(configMaps: 1, corefileKeys: 1))
+        #expect(report.hasErrors)
+        #expect(report.lines.first ==
+            "nodelocaldns.yaml:22: error: [Corefile/__PILLAR__DNS__DOMAIN__:53] force_tcp towards the cluster DNS Service (NodeLocal DNSCache): CoreDNS then forwards over TCP to the EC2 VPC resolver, which allows 2 TCP DNS connections; use prefer_udp")
+        #expect(report.summary == "3 errors, 1 warning, 0 notes")
+    }
+
+    @Test func rawCorefileUsesTheGivenKey() throws {
+        let text = "forward . 10.0.0.10 {\n    force_tcp\n}\n"
+        let asOverride = CorefileLintReport(text: text, fileName: "-", platform: .ec2, key: "upstream.override")
+        #expect(asOverride.kind == .corefile)
+        #expect(asOverride.lines.count == 1)
+        #expect(asOverride.lines.first?.hasPrefix("-:2: error: [upstream.override] force_tcp in forward") == true)
+        // Read as a whole Corefile the same text is `forward` server block keys with a `force_tcp` directive.
+        let asCorefile = CorefileLintReport(text: text, fileName: "-", platform: .ec2)
+        #expect(!asCorefile.hasErrors)
+    }
+
+    @Test func severalConfigMapsAreNamedAndOtherKindsIgnored() throws {
+        let text = try CorefileFixture.text("eks-coredns.yaml") + "---\n" + CorefileFixture.text("aks-coredns-custom.yaml")
+            + "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: kube-dns\n"
+        let report = CorefileLintReport(text: text, fileName: "all.yaml", platform: .other)
+        #expect(report.kind == .manifests(configMaps: 2, corefileKeys: 5))
+        #expect(report.lines.contains { $0.contains("[kube-system/coredns:Corefile/.:53]") })
+        #expect(report.lines.contains { $0.contains("[kube-system/coredns-custom:test.server/example.com:53]") })
+        #expect(!report.hasErrors)
+    }
+
+    @Test func manifestWithoutConfigMapsIsNotLintedAsACorefile() {
+        let report = CorefileLintReport(text: "apiVersion: v1\nkind: Service\n", fileName: "svc.yaml", platform: .ec2)
+        #expect(report.kind == .manifests(configMaps: 0, corefileKeys: 0))
+        #expect(report.entries.isEmpty)
+    }
+}

@@ -1,0 +1,55 @@
+import DNSGuardTLS
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// A TLS server on 127.0.0.1 (ephemeral port) serving HTTPTestHandler, recording handshake outcomes.
+final class LoopbackServer: Sendable {
+    let port: Int
+    private let channel: any Channel
+
+    /// - Parameter context: called once per accepted connection (a reloader's current context).
+    init(context: @escaping @Sendable () -> TLSContext) async throws {
+        let box = OutcomeSink()
+        self.channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        OpenSSLServerHandler(context: context(), handshakeObserver: { box.record($0) }))
+                    try channel.pipeline.syncOperations.addHandler(HTTPTestHandler())
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        self.port = self.channel.localAddress!.port!
+        self.sink = box
+    }
+
+    private let sink: OutcomeSink
+
+    var outcomes: [TLSHandshakeOutcome] {
+        self.sink.outcomes
+    }
+
+    /// Waits (bounded) until `count` handshakes have ended.
+    func waitForOutcomes(_ count: Int, within limit: Duration = .seconds(15)) async throws -> [TLSHandshakeOutcome] {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            let current = self.outcomes
+            if current.count >= count { return current }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return self.outcomes
+    }
+
+    func stop() async throws {
+        try await self.channel.close()
+    }
+}
+
+/// Collects handshake outcomes from observers running on the event loop.
+final class OutcomeSink: Sendable {
+    private let list = Mutex<[TLSHandshakeOutcome]>([])
+    func record(_ outcome: TLSHandshakeOutcome) { self.list.withLock { $0.append(outcome) } }
+    var outcomes: [TLSHandshakeOutcome] { self.list.withLock { $0 } }
+}
