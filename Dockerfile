@@ -18,9 +18,11 @@ RUN swift build -c release --static-swift-stdlib --product dnsguard \
     && install -D -m 0755 "$(swift build -c release --static-swift-stdlib --show-bin-path)/dnsguard" /out/dnsguard
 
 FROM debian:bookworm-slim
-# libssl3: the TLS library dnsguard links (the Swift runtime and Foundation are linked in statically).
+# What the binary links dynamically (`objdump -p dnsguard | grep NEEDED`): libssl.so.3 and
+# libcrypto.so.3 (libssl3), libstdc++ and libgcc_s, libc. The Swift runtime and Foundation are
+# linked in statically.
 RUN apt-get update \
-    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libssl3 ca-certificates \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libssl3 libstdc++6 ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /out/dnsguard /usr/local/bin/dnsguard
 # The same uid/gid the Deployment runs as (runAsUser 65532); no shell login, no home needed.
