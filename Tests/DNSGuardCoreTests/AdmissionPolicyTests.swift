@@ -102,14 +102,15 @@ import Testing
         #expect(outcome.decision == .skipped)
     }
 
-    @Test func excludedNamespacesAreNotValidated() throws {
+    /// Excluding a namespace from mutation does not exempt it from the EC2 rules.
+    @Test func excludedNamespacesAreStillValidated() throws {
         let review = try Fixture.json("pod-create-use-vc.json").patched([
             PatchOperation(op: .replace, path: "/request/namespace", value: .string("kube-system")),
         ])
         let outcome = try ReviewHarness.review(
             review, webhook: .validatePods, configuration: Self.configuration(useVC: .deny), platform: .ec2)
-        #expect(outcome.allowed)
-        #expect(outcome.result.audit.reason == "excluded-namespace")
+        #expect(!outcome.allowed)
+        #expect(outcome.result.audit.reason == "use-vc")
     }
 
     @Test func policyReportsProfiles() {

@@ -149,7 +149,7 @@ import Testing
              warnings: ["33 search domains exceed the limit of 32"]),
         Case(name: "cluster-only, search list too long", setup: [
             (.add, "/object/spec/dnsConfig", "{\"searches\":["
-                + (1...11).map { "\"" + String(repeating: "a", count: 60) + ".\(String(repeating: "b", count: 60)).\(String(repeating: "c", count: 60)).x\($0).example\"" }
+                + (10...19).map { "\"" + String(repeating: "a", count: 63) + ".\(String(repeating: "b", count: 63)).\(String(repeating: "c", count: 63)).x\($0).example\"" }
                     .joined(separator: ",") + "]}"),
         ], profile: "isolated", decision: .mutated, reason: "options-injected", dnsPolicy: "ClusterFirst",
              warnings: ["exceeds 2048"]),
@@ -222,7 +222,9 @@ import Testing
             let originalItems = original.at("/spec/dnsConfig/\(list)")?.arrayValue ?? []
             if items != originalItems { #expect(Set(items).count == items.count, "duplicate \(list): \(items)") }
         }
-        // Only dnsPolicy and dnsConfig changed.
+        // Nothing the API server's Pod validation would now reject, and only dnsPolicy and dnsConfig changed.
+        let introduced = Set(KubernetesPodDNSRules.violations(in: patched)).subtracting(KubernetesPodDNSRules.violations(in: original))
+        #expect(introduced.isEmpty, "the patch makes the Pod invalid: \(introduced)")
         #expect(JSONPatch.equal(try ReviewHarness.withoutDNS(patched), try ReviewHarness.withoutDNS(original)))
 
         // Reinvocation with the patched Pod changes nothing.
