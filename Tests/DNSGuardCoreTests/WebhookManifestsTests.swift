@@ -118,20 +118,22 @@ struct WebhookManifestsTests {
         #expect(clientConfig["caBundle"] == nil)
     }
 
-    @Test("namespace, service and exclusions reach every entry; dnsguard's namespace is never selected")
+    @Test("namespace and service reach every entry; dnsguard's namespace is never selected, excluded ones never mutated")
     func namespaceAndService() throws {
         let manifests = WebhookManifests(
-            profiles: ["default"], serviceName: "guard", namespace: "platform-dns", servicePort: 8443,
+            profiles: ["default", "isolated"], serviceName: "guard", namespace: "platform-dns", servicePort: 8443,
             injectLabel: "example.com/dns-profile", excludedNamespaces: ["kube-system", "platform-dns", "monitoring"])
         let (mutating, validating) = try Self.render(manifests)
-        for entry in try Self.webhooks(mutating) + Self.webhooks(validating) {
+        for (entry, notIn) in try Self.webhooks(mutating).map({ ($0, ["platform-dns", "kube-system", "monitoring"]) })
+            + Self.webhooks(validating).map({ ($0, ["platform-dns"]) }) {
             let service = try Self.service(entry)
             #expect(service["name"] as? String == "guard")
             #expect(service["namespace"] as? String == "platform-dns")
             #expect(service["port"] as? Int == 8443)
             let namespaces = try Self.matchExpressions(entry, "namespaceSelector")
             #expect(namespaces[0]["key"] as? String == "example.com/dns-profile")
-            #expect(namespaces[1]["values"] as? [String] == ["platform-dns", "kube-system", "monitoring"])
+            #expect(namespaces[1]["key"] as? String == "kubernetes.io/metadata.name")
+            #expect(namespaces[1]["values"] as? [String] == notIn)
             #expect(try Self.matchExpressions(entry, "objectSelector")[0]["key"] as? String == "example.com/dns-profile")
         }
     }

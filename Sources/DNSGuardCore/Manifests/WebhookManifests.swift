@@ -6,10 +6,11 @@ import Yams
 ///
 /// The API server does the selecting, so each profile is one mutating webhook entry: a namespace
 /// labelled `<injectLabel>=<profile>` is sent to `/mutate/pods/<profile>` (`enabled` and `default`
-/// both select the profile `default` at `/mutate/pods`). dnsguard's own namespace and the excluded
-/// namespaces are never selected, and a pod labelled `<injectLabel>=disabled` opts out before the
-/// API server calls. The two validating entries (the EC2 `use-vc` and Corefile `force_tcp` rules)
-/// cover every other namespace; the ConfigMap entry is narrowed by a CEL match condition to
+/// both select the profile `default` at `/mutate/pods`). dnsguard's own namespace is never selected,
+/// the excluded namespaces are never mutated, and a pod labelled `<injectLabel>=disabled` opts out
+/// before the API server calls. The two validating entries (the EC2 `use-vc` and Corefile
+/// `force_tcp` rules) cover every namespace but dnsguard's own and those labelled `disabled`: the
+/// EC2 rules protect the whole cluster, so excluded namespaces are still validated; the ConfigMap entry is narrowed by a CEL match condition to
 /// ConfigMaps that hold a Corefile, whatever their name.
 ///
 /// The output equals the kustomize base in `webhook-config/base` for the same inputs, with the
@@ -43,7 +44,8 @@ public struct WebhookManifests: Sendable, Equatable {
     public var caBundlePEM: String?
     /// The label key of the opt-in model (configuration `labels.inject`).
     public var injectLabel: String
-    /// Namespaces never selected, besides `namespace` (configuration `excludedNamespaces`).
+    /// Namespaces never mutated, besides `namespace` (configuration `excludedNamespaces`); the
+    /// validating entries still cover them.
     public var excludedNamespaces: [String]
     /// `timeoutSeconds` of every entry (1-30): dnsguard answers in microseconds, so a small value
     /// bounds how long a pod create waits on an unreachable replica.
@@ -110,7 +112,7 @@ public struct WebhookManifests: Sendable, Equatable {
                 "rules": Self.rules(operations: ["CREATE"], resource: "pods"),
                 "namespaceSelector": Self.selector([
                     (injectLabel, "In", Self.labelValues(profile: profile)),
-                    ("kubernetes.io/metadata.name", "NotIn", neverSelectedNamespaces()),
+                    ("kubernetes.io/metadata.name", "NotIn", neverMutatedNamespaces()),
                 ]),
                 "objectSelector": optOutSelector(),
                 "failurePolicy": Self.scalar(FailurePolicy.ignore.rawValue),
@@ -127,7 +129,7 @@ public struct WebhookManifests: Sendable, Equatable {
     private func validatingConfiguration() -> Node {
         let namespaces = Self.selector([
             (injectLabel, "NotIn", [Self.optOutValue]),
-            ("kubernetes.io/metadata.name", "NotIn", neverSelectedNamespaces()),
+            ("kubernetes.io/metadata.name", "NotIn", [namespace]),
         ])
         let pods = Self.mapping([
             "name": "validate-pods.dnsguard.dev",
@@ -252,7 +254,7 @@ public struct WebhookManifests: Sendable, Equatable {
     }
 
     /// dnsguard's own namespace first, then the configured exclusions, without repeats.
-    private func neverSelectedNamespaces() -> [String] {
+    private func neverMutatedNamespaces() -> [String] {
         var seen: Set<String> = []
         return ([namespace] + excludedNamespaces).filter { seen.insert($0).inserted }
     }
