@@ -7,6 +7,8 @@ struct DNSGuardCommand: AsyncParsableCommand {
         commandName: "dnsguard",
         abstract: "A Kubernetes admission webhook that keeps cluster DNS healthy.",
         version: BuildInfo.version,
-        subcommands: [ReviewCommand.self, CorefileCommand.self, ExplainCommand.self]
+        subcommands: [
+            ServeCommand.self, ReviewCommand.self, CorefileCommand.self, ExplainCommand.self, ResolvConfCommand.self,
+        ]
     )
 }
