@@ -113,6 +113,23 @@ import Testing
         #expect(outcome.result.audit.reason == "use-vc")
     }
 
+    /// The skip annotation key is configurable; its value is read without regard to case.
+    @Test(arguments: [
+        ("example.com/no-dns-tuning", "True", Decision.skipped),
+        ("example.com/no-dns-tuning", "yes", .mutated),
+        ("dnsguard.dev/skip", "true", .mutated),
+    ])
+    func configuredSkipAnnotation(key: String, value: String, decision: Decision) throws {
+        var configuration = TestConfiguration.configuration
+        configuration.labels.skipAnnotation = "example.com/no-dns-tuning"
+        let review = try Fixture.json("pod-create-v1.json").patched([
+            PatchOperation(op: .add, path: "/request/object/metadata/annotations", value: .object([(key, .string(value))])),
+        ])
+        let outcome = try ReviewHarness.review(review, configuration: configuration)
+        #expect(outcome.decision == decision)
+        #expect(outcome.result.audit.reason == (decision == .skipped ? "skip-annotation" : "options-injected"))
+    }
+
     @Test func policyReportsProfiles() {
         let policy = AdmissionPolicy(configuration: TestConfiguration.configuration, platform: .other)
         #expect(policy.hasProfile("default"))
