@@ -105,7 +105,7 @@ import Testing
                                    configuration: HTTPClientConfigurationFactory.tls(trusting: tls.caFile))
 
         let signalled = SignalTime()
-        struct Outcome: Sendable { var sentAt: Date?; var answeredCorrectly: Bool; var failed: Bool }
+        struct Outcome: Sendable { var sentAt: Date?; var answeredCorrectly: Bool; var failed: Bool; var detail = "" }
         let outcomes = try await withThrowingTaskGroup(of: [Outcome].self) { group in
             for worker in 0..<16 {
                 group.addTask {
@@ -120,10 +120,11 @@ import Testing
                         do {
                             let reply = try await client.client.execute(request: request, delegate: delegate).futureResult.get()
                             let answered = try ReviewResponse(reply.body).uid
-                            outcomes.append(Outcome(sentAt: delegate.sentAt, answeredCorrectly: reply.status == 200 && answered == uid, failed: false))
+                            outcomes.append(Outcome(sentAt: delegate.sentAt, answeredCorrectly: reply.status == 200 && answered == uid,
+                                                    failed: false, detail: "\(reply.status) \(String(decoding: reply.body.prefix(300), as: UTF8.self))"))
                             signalled.countAnswer()
                         } catch {
-                            outcomes.append(Outcome(sentAt: delegate.sentAt, answeredCorrectly: false, failed: true))
+                            outcomes.append(Outcome(sentAt: delegate.sentAt, answeredCorrectly: false, failed: true, detail: "\(error)"))
                             try await Task.sleep(for: .milliseconds(10))
                         }
                     }
@@ -154,10 +155,10 @@ import Testing
         let listenerClosed = try #require(formatter.date(from: drainingTime))
         let sentBefore = outcomes.filter { ($0.sentAt ?? .distantFuture) < listenerClosed }
         #expect(sentBefore.count >= 200)
-        let unansweredSentBefore = sentBefore.filter { !$0.answeredCorrectly }.count
-        #expect(unansweredSentBefore == 0)
-        let wrongAnswers = outcomes.filter { !$0.failed && !$0.answeredCorrectly }.count
-        #expect(wrongAnswers == 0)
+        let unansweredSentBefore = sentBefore.filter { !$0.answeredCorrectly }
+        #expect(unansweredSentBefore.isEmpty, "\(unansweredSentBefore.map(\.detail))")
+        let wrongAnswers = outcomes.filter { !$0.failed && !$0.answeredCorrectly }
+        #expect(wrongAnswers.isEmpty, "\(wrongAnswers.map(\.detail))")
 
         let objects = try serve.objects()
         let audit = objects.filter { $0["msg"] as? String == "admission" }
