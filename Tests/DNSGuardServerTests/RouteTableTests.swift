@@ -70,3 +70,19 @@ import Testing
         #expect(Self.resolve(.POST, "/healthz") == .methodNotAllowed(allow: "GET, HEAD"))
     }
 }
+
+@Suite struct ContentTypeTests {
+    @Test(arguments: [
+        ("application/json", true), ("Application/JSON", true), ("application/json; charset=utf-8", true),
+        ("  application/json ;charset=UTF-8", true), ("application/json\t", true),
+        ("application/jsonx", false), ("application/yaml", false), ("text/json", false), ("application/json-patch+json", false),
+        ("", false), ("application/", false),
+    ])
+    func jsonMediaTypes(contentType: String, accepted: Bool) {
+        #expect(WebhookHTTPHandler.isJSON(contentType: contentType) == accepted)
+    }
+
+    @Test func missingContentTypeIsNotJSON() {
+        #expect(!WebhookHTTPHandler.isJSON(contentType: nil))
+    }
+}

@@ -393,11 +393,27 @@ final class WebhookHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     // MARK: - Helpers
 
     /// `application/json`, with or without parameters (`; charset=utf-8`), in any letter case.
+    /// Compared byte by byte: Foundation's trimming and case mapping cost more than the rest of
+    /// the routing put together.
     static func isJSON(contentType: String?) -> Bool {
         guard let contentType else { return false }
-        let mediaType = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0]
-        return mediaType.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
+        let expected = Self.jsonMediaType
+        var bytes = contentType.utf8[...]
+        while let first = bytes.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { bytes = bytes.dropFirst() }
+        guard bytes.count >= expected.count else { return false }
+        for (byte, wanted) in zip(bytes, expected) {
+            // ASCII letters compare case-insensitively; `/` and the rest compare exactly.
+            let lowered = (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
+            guard lowered == wanted else { return false }
+        }
+        for byte in bytes.dropFirst(expected.count) {
+            if byte == UInt8(ascii: ";") { return true }
+            guard byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") else { return false }
+        }
+        return true
     }
+
+    private static let jsonMediaType = Array("application/json".utf8)
 }
 
 @available(*, unavailable)
