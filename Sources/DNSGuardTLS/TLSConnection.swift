@@ -18,7 +18,7 @@ final class TLSConnection {
 
     /// A memory BIO whose buffer has grown beyond this is replaced when empty, so one large transfer
     /// does not pin its buffer for the life of a keep-alive connection.
-    private static let bioRetainLimit = 64 * 1024
+    private static let bioRetainLimit = 128 * 1024
 
     init(context: TLSContext) throws(TLSError) {
         ERR_clear_error()
