@@ -397,6 +397,9 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler, RemovableChannelH
         }
         self.pendingWrites.removeFirst(count)
         self.flushedCount = 0
+        if self.pendingWrites.isEmpty {
+            connection.releaseIdleBuffers()
+        }
         let combined: EventLoopPromise<Void>?
         switch promises.count {
         case 0:
