@@ -105,7 +105,8 @@ import Testing
     @Test func aFullQueueDropsAndCountsInsteadOfBlocking() throws {
         let gate = Gate()
         let received = ByteBox()
-        let writer = LogLineWriter(capacity: 4) { bytes in
+        // Room for exactly four of the 69-byte lines below.
+        let writer = LogLineWriter(capacityBytes: 4 * 69) { bytes in
             gate.waitOpen()
             received.append(bytes)
         }

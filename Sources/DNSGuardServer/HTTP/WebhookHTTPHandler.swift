@@ -90,16 +90,14 @@ final class WebhookHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         context.fireChannelInactive()
     }
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is InboundBytesEvent {
-            connection.bytesReceived(now: .now())
-            return
-        }
-        if event is DrainingEvent {
-            draining = true
-            return
-        }
-        context.fireUserInboundEventTriggered(event)
+    /// Request bytes arrived (told by `InboundActivityHandler`, before HTTP parsing).
+    func bytesArrived() {
+        connection.bytesReceived(now: .now())
+    }
+
+    /// Shutdown has begun (told by `InboundActivityHandler`).
+    func drainBegan() {
+        draining = true
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

@@ -2,9 +2,9 @@ import Logging
 
 /// A swift-log `LogHandler` that writes every event as one JSON object per line.
 ///
-/// The handler only captures the event (time, level, message, metadata) and queues it on a
-/// `LogLineWriter`; formatting and the write to stdout happen on the writer's thread. `jq` can read
-/// every line: `time`, `level` and `msg` come first, then the metadata as fields.
+/// The handler encodes the event (time, level, message, metadata) into its line on the calling
+/// thread and hands the bytes to a `LogLineWriter`, whose own thread writes them to stdout. `jq` can
+/// read every line: `time`, `level` and `msg` come first, then the metadata as fields, sorted.
 public struct JSONLogHandler: LogHandler {
     public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
@@ -28,9 +28,12 @@ public struct JSONLogHandler: LogHandler {
         if let provided = metadataProvider?.get(), !provided.isEmpty {
             handlerMetadata.merge(provided) { _, provided in provided }
         }
-        writer.enqueue(LogRecord(
+        var line: [UInt8] = []
+        line.reserveCapacity(512)
+        LogRecord(
             level: event.level, message: event.message.description,
             handlerMetadata: handlerMetadata, eventMetadata: event.metadata
-        ))
+        ).appendLine(to: &line)
+        writer.enqueue(line: line)
     }
 }

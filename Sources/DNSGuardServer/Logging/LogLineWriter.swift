@@ -12,13 +12,15 @@ import Synchronization
 
 /// Writes log lines from a thread of its own, so that an event loop never waits for stdout.
 ///
-/// Callers hand over captured `LogRecord`s into a bounded queue; the writer thread formats every
-/// record that has piled up since its last turn and writes them with one `write(2)`. When the
-/// queue is full (stdout blocked for long), records are dropped and counted rather than stalling
-/// admission; the next batch starts with a line that says how many were lost.
+/// Callers append finished lines (bytes) to a bounded buffer; the writer thread takes everything
+/// that piled up and writes it with one `write(2)`. After a write it pauses briefly, so that under
+/// load it collects many lines per write and the event loops never have to wake it. When the
+/// buffer is full (stdout blocked for long), lines are dropped and counted rather than stalling
+/// admission; the next write starts with a line that says how many were lost.
 public final class LogLineWriter: Sendable {
     private struct State {
-        var pending: [LogRecord] = []
+        var pending: [UInt8] = []
+        var pendingLines = 0
         var dropped = 0
         var writerIdle = false
         var closed = false
@@ -28,37 +30,43 @@ public final class LogLineWriter: Sendable {
 
     private let state: Mutex<State>
     private let wakeUp = DispatchSemaphore(value: 0)
-    private let capacity: Int
-    private let sink: @Sendable ([UInt8]) -> Void
     private let finished = DispatchSemaphore(value: 0)
+    private let capacityBytes: Int
+    private let pause: Duration
+    private let sink: @Sendable ([UInt8]) -> Void
 
     /// - Parameters:
-    ///   - capacity: Records that may wait for the writer before new ones are dropped.
+    ///   - capacityBytes: Bytes that may wait for the writer before new lines are dropped.
+    ///   - pause: How long the writer waits after a write before collecting the next batch.
     ///   - sink: Receives whole lines (one or more, each ending in a newline). Called on the
     ///     writer's thread only, never concurrently.
-    public init(capacity: Int = 65_536, sink: @escaping @Sendable ([UInt8]) -> Void) {
-        self.capacity = capacity
+    public init(capacityBytes: Int = 16 * 1024 * 1024, pause: Duration = .milliseconds(2),
+                sink: @escaping @Sendable ([UInt8]) -> Void) {
+        self.capacityBytes = capacityBytes
+        self.pause = pause
         self.sink = sink
         self.state = Mutex(State())
         let thread = Thread { [self] in self.runWriter() }
-        thread.name = "dnsguard-log-writer"
+        thread.name = "dnsguard-log"
         thread.start()
     }
 
     /// A writer to the process's standard output.
-    public static func standardOutput(capacity: Int = 65_536) -> LogLineWriter {
-        LogLineWriter(capacity: capacity) { bytes in FileDescriptorOutput.write(bytes, to: STDOUT_FILENO) }
+    public static func standardOutput() -> LogLineWriter {
+        LogLineWriter { bytes in FileDescriptorOutput.write(bytes, to: STDOUT_FILENO) }
     }
 
-    /// Queues a record; returns false when it was dropped because the queue is full or closed.
+    /// Queues one encoded line; returns false when it was dropped because the buffer is full or
+    /// the writer closed.
     @discardableResult
-    func enqueue(_ record: LogRecord) -> Bool {
+    func enqueue(line: [UInt8]) -> Bool {
         let (accepted, wake) = state.withLock { state -> (Bool, Bool) in
-            guard !state.closed, state.pending.count < capacity else {
+            guard !state.closed, state.pending.count + line.count <= capacityBytes else {
                 state.dropped += 1
                 return (false, false)
             }
-            state.pending.append(record)
+            state.pending.append(contentsOf: line)
+            state.pendingLines += 1
             state.enqueued += 1
             let wake = state.writerIdle
             state.writerIdle = false
@@ -68,7 +76,7 @@ public final class LogLineWriter: Sendable {
         return accepted
     }
 
-    /// Waits until every record queued before the call has been handed to the sink, or until
+    /// Waits until every line queued before the call has been handed to the sink, or until
     /// `timeout` passes. Used before exit and by tests; never on an event loop.
     public func flush(timeout: Duration = .seconds(5)) {
         let target = state.withLock { $0.enqueued }
@@ -79,7 +87,7 @@ public final class LogLineWriter: Sendable {
         }
     }
 
-    /// Writes what is queued, then stops the writer thread; later records are dropped.
+    /// Writes what is queued, then stops the writer thread; later lines are dropped.
     public func close() {
         let wake = state.withLock { state -> Bool in
             guard !state.closed else { return false }
@@ -92,38 +100,35 @@ public final class LogLineWriter: Sendable {
     }
 
     private func runWriter() {
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(64 * 1024)
+        var batch: [UInt8] = []
+        batch.reserveCapacity(64 * 1024)
         while true {
-            let (batch, dropped, closed) = state.withLock { state -> ([LogRecord], Int, Bool) in
-                if state.pending.isEmpty && state.dropped == 0 {
+            batch.removeAll(keepingCapacity: true)
+            let (lines, dropped, closed) = state.withLock { state -> (Int, Int, Bool) in
+                if state.pendingLines == 0 && state.dropped == 0 {
                     state.writerIdle = !state.closed
-                    return ([], 0, state.closed)
+                    return (0, 0, state.closed)
                 }
-                var batch: [LogRecord] = []
                 swap(&batch, &state.pending)
-                let dropped = state.dropped
+                let counts = (state.pendingLines, state.dropped, false)
+                state.pendingLines = 0
                 state.dropped = 0
-                return (batch, dropped, false)
+                return counts
             }
-            if batch.isEmpty && dropped == 0 {
+            if lines == 0 && dropped == 0 {
                 if closed { break }
                 wakeUp.wait()
                 continue
             }
-            buffer.removeAll(keepingCapacity: true)
             if dropped > 0 {
-                let notice = LogRecord(
-                    level: .warning, message: "log lines dropped", handlerMetadata: [:],
-                    eventMetadata: ["count": .stringConvertible(dropped)]
-                )
-                notice.appendLine(to: &buffer)
+                var notice: [UInt8] = []
+                LogRecord(level: .warning, message: "log lines dropped", handlerMetadata: [:],
+                          eventMetadata: ["count": .stringConvertible(dropped)]).appendLine(to: &notice)
+                sink(notice)
             }
-            for record in batch {
-                record.appendLine(to: &buffer)
-            }
-            sink(buffer)
-            state.withLock { $0.written += batch.count }
+            if !batch.isEmpty { sink(batch) }
+            state.withLock { $0.written += lines }
+            if !closed { Thread.sleep(forTimeInterval: Double(pause.components.attoseconds) / 1e18) }
         }
         finished.signal()
     }

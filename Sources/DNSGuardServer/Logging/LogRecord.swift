@@ -7,8 +7,8 @@ import Darwin
 #endif
 import Logging
 
-/// One log event as captured on the caller's thread: everything needed to format the line later,
-/// on the writer's thread, so the event loop only pays for the capture.
+/// One log event and its JSON line. The line is encoded on the caller's thread (a few
+/// microseconds, no I/O) so that only compact bytes cross to the writer thread.
 struct LogRecord: Sendable {
     /// Wall-clock time of the event (`CLOCK_REALTIME`).
     var seconds: Int
@@ -43,15 +43,19 @@ struct LogRecord: Sendable {
         out.append(contentsOf: "\",\"msg\":".utf8)
         JSONText.appendString(message, to: &out)
 
-        var merged = handlerMetadata
-        if let eventMetadata {
-            merged.merge(eventMetadata) { _, event in event }
+        let merged: Logger.Metadata
+        if handlerMetadata.isEmpty {
+            merged = eventMetadata ?? [:]
+        } else if let eventMetadata, !eventMetadata.isEmpty {
+            merged = handlerMetadata.merging(eventMetadata) { _, event in event }
+        } else {
+            merged = handlerMetadata
         }
-        for key in merged.keys.sorted() {
+        for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
             out.append(UInt8(ascii: ","))
             JSONText.appendString(Self.reservedKeys.contains(key) ? "_" + key : key, to: &out)
             out.append(UInt8(ascii: ":"))
-            JSONText.appendMetadataValue(merged[key]!, to: &out)
+            JSONText.appendMetadataValue(value, to: &out)
         }
         out.append(contentsOf: "}\n".utf8)
     }

@@ -180,13 +180,15 @@ public final class WebhookServer: Service, Sendable {
                     if let makeTLSHandler {
                         try pipeline.addHandler(makeTLSHandler())
                     }
-                    try pipeline.addHandler(InboundActivityHandler(linger: Self.shutdownLinger))
+                    try pipeline.addHandler(WriteCoalescingHandler())
+                    let http = WebhookHTTPHandler(environment: environment)
+                    try pipeline.addHandler(InboundActivityHandler(linger: Self.shutdownLinger, http: http))
                     try pipeline.configureHTTPServerPipeline(
                         withPipeliningAssistance: true, withErrorHandling: false,
                         withOutboundHeaderValidation: true, withEncoderConfiguration: .init(),
                         withDecoderLimitConfiguration: limits
                     )
-                    try pipeline.addHandler(WebhookHTTPHandler(environment: environment))
+                    try pipeline.addHandler(http)
                 }
             }
     }

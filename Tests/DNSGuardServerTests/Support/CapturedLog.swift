@@ -7,10 +7,10 @@ import Synchronization
 final class CapturedLog: Sendable {
     let writer: LogLineWriter
 
-    init(capacity: Int = 65_536) {
+    init() {
         let box = ByteBox()
         bytesBox = box
-        writer = LogLineWriter(capacity: capacity) { chunk in box.append(chunk) }
+        writer = LogLineWriter { chunk in box.append(chunk) }
     }
 
     private let bytesBox: ByteBox

@@ -9,6 +9,8 @@ struct TLSFixture {
     let caFile: String
     let certificateFile: String
     let keyFile: String
+    /// The CA's key, so a test can issue a rotated serving certificate.
+    let caKeyPEM: String
     let context: TLSContext
 
     init() throws {
@@ -18,6 +20,7 @@ struct TLSFixture {
         let serving = try authority.issueServingCertificate(
             commonName: "localhost", dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"], validityDays: 2
         )
+        caKeyPEM = authority.privateKeyPEM
         caFile = directory.appendingPathComponent("ca.crt").path
         certificateFile = directory.appendingPathComponent("tls.crt").path
         keyFile = directory.appendingPathComponent("tls.key").path

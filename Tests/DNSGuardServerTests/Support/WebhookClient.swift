@@ -41,7 +41,7 @@ final class WebhookClient: Sendable {
     }
 
     private func execute(_ request: HTTPClientRequest) async throws -> Reply {
-        let response = try await client.execute(request, timeout: .seconds(10))
+        let response = try await client.execute(request, timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 16 * 1024 * 1024)
         return Reply(status: Int(response.status.code), headers: response.headers, body: Data(body.readableBytesView))
     }
