@@ -7,6 +7,6 @@ struct DNSGuardCommand: AsyncParsableCommand {
         commandName: "dnsguard",
         abstract: "A Kubernetes admission webhook that keeps cluster DNS healthy.",
         version: BuildInfo.version,
-        subcommands: [ReviewCommand.self, CorefileCommand.self, ExplainCommand.self]
+        subcommands: [ReviewCommand.self, CorefileCommand.self, ExplainCommand.self, ScanCommand.self]
     )
 }

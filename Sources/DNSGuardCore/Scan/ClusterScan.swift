@@ -113,6 +113,19 @@ public struct ClusterScan: Sendable {
         }
     }
 
+    /// The outcome for one Pod item alone, as if its namespace carried the inject label value
+    /// `namespaceLabel` ("" when unlabelled); nothing is tallied.
+    public mutating func evaluatePod(itemJSON bytes: UnsafeRawBufferPointer, namespaceLabel: String) throws(ScanInputError) -> PodScanOutcome {
+        var review: AdmissionReview
+        do throws(AdmissionReviewError) {
+            review = try decodeAsCreateReview(bytes)
+        } catch {
+            throw ScanInputError(reason: Self.itemReason(error.reason))
+        }
+        Self.address(&review, resource: "pods", kind: "Pod")
+        return evaluate(pod: review, selection: selection(namespace: review.request.namespace, label: namespaceLabel))
+    }
+
     // MARK: - Decisions
 
     /// The selection the API server makes for a namespace with inject label `label` ("" = none).

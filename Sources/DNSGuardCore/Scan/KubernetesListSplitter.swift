@@ -55,9 +55,9 @@ public struct KubernetesListSplitter: Sendable {
     public var hasItems: Bool { sawItems }
 
     /// Consumes `chunk`, calling `onItem` with each complete item's bytes (valid only during the
-    /// call) and its index in `items`.
+    /// call), its index in `items` and the list's `kind` if read by then.
     public mutating func feed(
-        _ chunk: UnsafeRawBufferPointer, onItem: (UnsafeRawBufferPointer, Int) throws(ScanInputError) -> Void
+        _ chunk: UnsafeRawBufferPointer, onItem: (UnsafeRawBufferPointer, Int, String?) throws(ScanInputError) -> Void
     ) throws(ScanInputError) {
         let bytes = chunk.bindMemory(to: UInt8.self)
         var index = 0
@@ -98,7 +98,7 @@ public struct KubernetesListSplitter: Sendable {
                 if complete {
                     let failure: ScanInputError? = item.withUnsafeBytes { buffer in
                         do throws(ScanInputError) {
-                            try onItem(buffer, itemCount)
+                            try onItem(buffer, itemCount, listKind)
                             return nil
                         } catch {
                             return error

@@ -140,8 +140,8 @@ public struct ScanReport: Sendable {
             notes.append(
                 "\(unseenNamespaces.count) namespace\(unseenNamespaces.count == 1 ? " is" : "s are") not in the input (\(shown)): "
                     + (options.assumeProfile == nil
-                        ? "their labels are unknown, so they count as not opted in; include namespaces in the kubectl get"
-                        : "their labels are unknown; --assume-profile applies to them"))
+                        ? "\(unseenNamespaces.count == 1 ? "its labels are" : "their labels are") unknown, so it counts as not opted in; add namespaces to the kubectl get"
+                        : "\(unseenNamespaces.count == 1 ? "its labels are" : "their labels are") unknown; --assume-profile applies"))
         }
         for (kind, count) in ignoredKinds.sorted(by: { $0.key < $1.key }) {
             notes.append("\(count) \(kind) object\(count == 1 ? "" : "s") ignored: dnsguard only sees Pods and ConfigMaps")
