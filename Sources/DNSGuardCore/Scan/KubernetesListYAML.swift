@@ -20,7 +20,7 @@ public enum KubernetesListYAML {
         var index = 0
         for document in documents {
             guard case .mapping = document else {
-                if case let .scalar(scalar) = document, scalar.tag.rawValue == Tag.Name.null.rawValue { continue }
+                if case let .scalar(scalar) = document, Node.scalar(scalar).tag.rawValue == Tag.Name.null.rawValue { continue }
                 throw ScanInputError(reason: "a YAML document is not a mapping: expected a List or a Kubernetes object")
             }
             let listKind = document["kind"]?.string
@@ -28,7 +28,7 @@ public enum KubernetesListYAML {
             if let itemsNode = document["items"] {
                 switch itemsNode {
                 case .sequence: items = itemsNode.array()
-                case let .scalar(scalar) where scalar.tag.rawValue == Tag.Name.null.rawValue: items = []
+                case let .scalar(scalar) where Node.scalar(scalar).tag.rawValue == Tag.Name.null.rawValue: items = []
                 default: throw ScanInputError(reason: "items is not a sequence")
                 }
             } else {
@@ -58,7 +58,7 @@ public enum KubernetesListYAML {
     private static func write(_ node: Node, into writer: inout JSONWriter, item: Int) throws(ScanInputError) {
         switch node {
         case let .scalar(scalar):
-            switch Tag.Name(rawValue: scalar.tag.rawValue) {
+            switch Tag.Name(rawValue: node.tag.rawValue) {
             case Tag.Name.null:
                 writer.null()
             case Tag.Name.bool:
