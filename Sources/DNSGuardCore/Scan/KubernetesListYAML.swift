@@ -11,9 +11,12 @@ public enum KubernetesListYAML {
     public static func forEachItem(
         in text: String, _ onItem: (UnsafeRawBufferPointer, Int, String?) throws(ScanInputError) -> Void
     ) throws(ScanInputError) {
-        let documents: [Node]
+        var documents: [Node] = []
         do {
-            documents = Array(try Yams.compose_all(yaml: text))
+            // The sequence ends quietly at a syntax error and keeps it in `error`.
+            var sequence = try Yams.compose_all(yaml: text)
+            while let document = sequence.next() { documents.append(document) }
+            if let error = sequence.error { throw error }
         } catch {
             throw ScanInputError(reason: "malformed YAML: \(error)")
         }

@@ -241,3 +241,46 @@ struct ClusterScanFixtureTests {
         #expect(report.table().contains("No Pods in the input."))
     }
 }
+
+@Suite("YAML input")
+struct KubernetesListYAMLTests {
+    @Test("malformed YAML and non-mapping documents are errors", arguments: [
+        ("foo: [", "malformed YAML"),
+        ("- a\n- b\n", "not a mapping"),
+        ("kind: List\nitems: {a: 1}\n", "items is not a sequence"),
+        ("kind: List\nitems:\n- just a string\n", "not a mapping"),
+    ])
+    func malformed(text: String, reason: String) {
+        #expect {
+            _ = try ScanHarness.scanYAML(text)
+        } throws: { error in
+            (error as? ScanInputError)?.description.contains(reason) == true
+        }
+    }
+
+    @Test("single objects in several documents, plain scalars typed as kubectl reads them")
+    func documents() throws {
+        let text = """
+            apiVersion: v1
+            kind: Namespace
+            metadata:
+              name: shop
+              labels: {dnsguard.dev/inject: enabled}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p, namespace: shop, labels: {version: "2"}}
+            spec:
+              hostNetwork: true
+              dnsPolicy: ClusterFirstWithHostNet
+              dnsConfig:
+                options: [{name: ndots, value: "3"}, {name: attempts, value: "2"}]
+            ---
+            """
+        let report = try ScanHarness.scanYAML(text)
+        #expect(report.summary.pods == 1)
+        let row = try #require(report.workloads.first)
+        #expect(row.decision == .unchanged)
+        #expect(row.reason == "already-configured")
+    }
+}
