@@ -69,6 +69,8 @@ public struct ScanReport: Sendable {
     public var notes: [String]
     public var items: Int
 
+    static let targetsPerRestart = 10
+
     /// 1 when anything would be denied, 0 otherwise.
     public var exitStatus: Int32 { summary.deny > 0 || summary.corefileDeny > 0 ? 1 : 0 }
 
@@ -116,7 +118,13 @@ public struct ScanReport: Sendable {
             case .nextRun, .recreate: recreate.insert(workload)
             }
         }
-        restarts = targets.keys.sorted().map { RestartCommand(namespace: $0, targets: targets[$0]!.sorted()) }
+        // At most ten targets per command, so that each line stays readable and reviewable.
+        restarts = targets.keys.sorted().flatMap { namespace in
+            let sorted = targets[namespace]!.sorted()
+            return stride(from: 0, to: sorted.count, by: Self.targetsPerRestart).map {
+                RestartCommand(namespace: namespace, targets: Array(sorted[$0..<min($0 + Self.targetsPerRestart, sorted.count)]))
+            }
+        }
         self.recreate = recreate.sorted()
 
         var podsByProfile: [String: Int] = [:]
