@@ -92,10 +92,13 @@ public struct ClusterScan: Sendable {
             Self.address(&review, resource: "pods", kind: "Pod")
             let namespace = review.request.namespace
             if let label = namespaceLabels[namespace] {
-                tally(review, selection: selection(namespace: namespace, label: label), into: &rows)
+                let (key, name, outcome) = rowEntry(review, selection: selection(namespace: namespace, label: label))
+                rows[key, default: ScanWorkloadRow(key: key)].count(pod: name, outcome: outcome)
             } else {
                 for selection in candidateSelections(namespace: namespace) {
-                    tally(review, selection: selection, into: &pendingRows[namespace, default: [:]][selection, default: [:]])
+                    let (key, name, outcome) = rowEntry(review, selection: selection)
+                    pendingRows[namespace, default: [:]][selection, default: [:]][key, default: ScanWorkloadRow(key: key)]
+                        .count(pod: name, outcome: outcome)
                 }
             }
         case "ConfigMap":
@@ -199,7 +202,9 @@ public struct ClusterScan: Sendable {
         return outcome
     }
 
-    private func tally(_ review: AdmissionReview, selection: NamespaceSelection, into rows: inout [ScanWorkloadRow.Key: ScanWorkloadRow]) {
+    /// The row a Pod is counted in, with its name and outcome. The caller counts it in place:
+    /// tallying through a method of `self` would copy the whole row dictionary for every Pod.
+    private func rowEntry(_ review: AdmissionReview, selection: NamespaceSelection) -> (ScanWorkloadRow.Key, String, PodScanOutcome) {
         let outcome = evaluate(pod: review, selection: selection)
         let metadata = review.request.object?.metadata ?? ObjectMetadata()
         let podName = metadata.name.isEmpty ? metadata.generateName : metadata.name
@@ -207,7 +212,7 @@ public struct ClusterScan: Sendable {
         let key = ScanWorkloadRow.Key(
             workload: workload, decision: outcome.decision, profile: outcome.profile, patch: outcome.patch,
             reason: outcome.reason, rule: outcome.rule)
-        rows[key, default: ScanWorkloadRow(key: key)].count(pod: podName, outcome: outcome)
+        return (key, podName, outcome)
     }
 
     /// `/validate/configmaps` for a ConfigMap that holds a Corefile (its match condition).
