@@ -70,16 +70,10 @@ public struct ClusterScan: Sendable {
             object.kind = String(listKind.dropLast(4))
             review.request.object = object
         }
-        add(review: review, index: index)
+        add(review: review)
     }
 
-    /// Evaluates one object already decoded into the CREATE review the API server would send.
-    public mutating func add(object: AdmissionObject) {
-        itemCount += 1
-        add(review: Self.createReview(for: object), index: itemCount - 1)
-    }
-
-    private mutating func add(review: AdmissionReview, index: Int) {
+    private mutating func add(review: AdmissionReview) {
         guard let object = review.request.object else { return }
         switch object.kind {
         case "Namespace":
@@ -280,9 +274,10 @@ public struct ClusterScan: Sendable {
                         examplePods: row.examplePods)
                 }
             case let .noProfile(reason):
+                // Tallied as unlabelled; a label value that selects no profile only changes the reason.
                 chosen = (tallies[selection] ?? unselected).values.map { row in
                     var row = row
-                    if case .noProfile = selection, row.reason == "namespace-not-opted-in" { row.reason = reason }
+                    if row.reason == "namespace-not-opted-in" { row.reason = reason }
                     return row
                 }
             case .profile:
@@ -309,7 +304,7 @@ public struct ClusterScan: Sendable {
         }
         return ScanReport(
             options: options, rows: Array(scan.rows.values), configMaps: scan.configMaps,
-            namespacesSeen: namespaceLabels.count, unseenNamespaces: unseen, ignoredKinds: ignoredKinds,
+            namespacesSeen: Set(namespaceLabels.keys), unseenNamespaces: unseen, ignoredKinds: ignoredKinds,
             items: itemCount)
     }
 
@@ -339,19 +334,6 @@ public struct ClusterScan: Sendable {
             }
         }
         return try result.get()
-    }
-
-    /// The CREATE review the API server would send for `object`.
-    static func createReview(for object: AdmissionObject) -> AdmissionReview {
-        var review = AdmissionReview(
-            apiVersion: "admission.k8s.io/v1",
-            request: AdmissionRequest(uid: "dnsguard-scan", operation: "CREATE", username: "dnsguard-scan", object: object))
-        switch object.kind {
-        case "Pod": address(&review, resource: "pods", kind: "Pod")
-        case "ConfigMap": address(&review, resource: "configmaps", kind: "ConfigMap")
-        default: break
-        }
-        return review
     }
 
     private static func address(_ review: inout AdmissionReview, resource: String, kind: String) {

@@ -10,6 +10,7 @@ public struct ScanReport: Sendable {
         public var deny = 0
         public var warn = 0
         public var workloads = 0
+        /// Namespaces in the input or holding a Pod of it.
         public var namespaces = 0
         /// ConfigMaps holding a Corefile (those `/validate/configmaps` is called for).
         public var configMaps = 0
@@ -75,7 +76,7 @@ public struct ScanReport: Sendable {
     public var exitStatus: Int32 { summary.deny > 0 || summary.corefileDeny > 0 ? 1 : 0 }
 
     init(
-        options: ScanOptions, rows: [ScanWorkloadRow], configMaps: [ConfigMapScanResult], namespacesSeen: Int,
+        options: ScanOptions, rows: [ScanWorkloadRow], configMaps: [ConfigMapScanResult], namespacesSeen: Set<String>,
         unseenNamespaces: [String], ignoredKinds: [String: Int], items: Int
     ) {
         platform = options.platform
@@ -100,7 +101,7 @@ public struct ScanReport: Sendable {
             namespaces.insert(row.workload.namespace)
         }
         summary.workloads = workloadSet.count
-        summary.namespaces = max(namespaces.count, namespacesSeen)
+        summary.namespaces = namespaces.union(namespacesSeen).count
         summary.configMaps = configMaps.count
         summary.corefileDeny = configMaps.count { $0.decision == .denied }
         summary.corefileWarn = configMaps.count { $0.decision == .warned }
