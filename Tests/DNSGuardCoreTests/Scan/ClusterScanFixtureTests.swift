@@ -284,3 +284,33 @@ struct KubernetesListYAMLTests {
         #expect(row.reason == "already-configured")
     }
 }
+
+@Suite("Namespaces after their Pods")
+struct LateNamespaceTests {
+    /// The fixture's items with every Namespace moved to the end, as `kubectl get pods,configmaps,namespaces` lists them.
+    static func namespacesLast() throws -> Data {
+        let list = try Fixture.json("Scan/cluster.json")
+        let items = try #require(list.at("/items")?.arrayValue)
+        let isNamespace = { (item: JSONValue) in item.at("/kind")?.stringValue == "Namespace" }
+        let reordered = items.filter { !isNamespace($0) } + items.filter(isNamespace)
+        return JSONValue.object([("apiVersion", .string("v1")), ("items", .array(reordered)), ("kind", .string("List"))]).serialized()
+    }
+
+    @Test("the report is the same whichever comes first", arguments: [Platform.ec2, .other])
+    func sameReport(platform: Platform) throws {
+        let options = ScanHarness.options(platform: platform)
+        let first = try ScanHarness.scan(try Fixture.data("Scan/cluster.json"), options: options)
+        let last = try ScanHarness.scan(try Self.namespacesLast(), options: options, chunkSize: 777)
+        #expect(try JSONValue(parsing: last.json()) == JSONValue(parsing: first.json()))
+        #expect(last.table() == first.table())
+    }
+
+    @Test("with --assume-profile too, including a namespace labelled disabled")
+    func assumed() throws {
+        let options = ScanHarness.options(assumeProfile: "isolated")
+        let first = try ScanHarness.scan(try Fixture.data("Scan/cluster.json"), options: options)
+        let last = try ScanHarness.scan(try Self.namespacesLast(), options: options)
+        #expect(try JSONValue(parsing: last.json()) == JSONValue(parsing: first.json()))
+        #expect(first.workloads.first { $0.workload.name == "q-tcp" }?.reason == "namespace-opt-out")
+    }
+}
