@@ -84,7 +84,10 @@ let package = Package(
         ),
         .testTarget(
             name: "DNSGuardCoreTests",
-            dependencies: ["DNSGuardCore"],
+            dependencies: [
+                "DNSGuardCore",
+                .product(name: "Yams", package: "Yams"),
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: strictSettings
         ),

@@ -7,6 +7,9 @@ struct DNSGuardCommand: AsyncParsableCommand {
         commandName: "dnsguard",
         abstract: "A Kubernetes admission webhook that keeps cluster DNS healthy.",
         version: BuildInfo.version,
-        subcommands: [ReviewCommand.self, CorefileCommand.self, ExplainCommand.self, ScanCommand.self]
+        subcommands: [
+            ServeCommand.self, ReviewCommand.self, CorefileCommand.self, ExplainCommand.self, ResolvConfCommand.self,
+            ScanCommand.self, CertsCommand.self, ManifestsCommand.self,
+        ]
     )
 }

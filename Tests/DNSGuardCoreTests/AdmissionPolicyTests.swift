@@ -102,14 +102,32 @@ import Testing
         #expect(outcome.decision == .skipped)
     }
 
-    @Test func excludedNamespacesAreNotValidated() throws {
+    /// Excluding a namespace from mutation does not exempt it from the EC2 rules.
+    @Test func excludedNamespacesAreStillValidated() throws {
         let review = try Fixture.json("pod-create-use-vc.json").patched([
             PatchOperation(op: .replace, path: "/request/namespace", value: .string("kube-system")),
         ])
         let outcome = try ReviewHarness.review(
             review, webhook: .validatePods, configuration: Self.configuration(useVC: .deny), platform: .ec2)
-        #expect(outcome.allowed)
-        #expect(outcome.result.audit.reason == "excluded-namespace")
+        #expect(!outcome.allowed)
+        #expect(outcome.result.audit.reason == "use-vc")
+    }
+
+    /// The skip annotation key is configurable; its value is read without regard to case.
+    @Test(arguments: [
+        ("example.com/no-dns-tuning", "True", Decision.skipped),
+        ("example.com/no-dns-tuning", "yes", .mutated),
+        ("dnsguard.dev/skip", "true", .mutated),
+    ])
+    func configuredSkipAnnotation(key: String, value: String, decision: Decision) throws {
+        var configuration = TestConfiguration.configuration
+        configuration.labels.skipAnnotation = "example.com/no-dns-tuning"
+        let review = try Fixture.json("pod-create-v1.json").patched([
+            PatchOperation(op: .add, path: "/request/object/metadata/annotations", value: .object([(key, .string(value))])),
+        ])
+        let outcome = try ReviewHarness.review(review, configuration: configuration)
+        #expect(outcome.decision == decision)
+        #expect(outcome.result.audit.reason == (decision == .skipped ? "skip-annotation" : "options-injected"))
     }
 
     @Test func policyReportsProfiles() {

@@ -114,6 +114,33 @@ import Testing
         }
     }
 
+    /// Truncated and corrupted bodies (a client cut off mid-request, a proxy mangling bytes) get an
+    /// error or a decision, never a crash.
+    @Test func damagedBodiesNeverCrash() throws {
+        let body = try Fixture.data("pod-create-v1.json")
+        let policy = AdmissionPolicy(configuration: TestConfiguration.configuration, platform: .ec2)
+        var decided = 0
+        // The fixture ends in "}\n": every shorter prefix lacks the closing brace.
+        for length in stride(from: 0, to: body.count - 2, by: 3) {
+            if (try? policy.review(body.prefix(length), webhook: .mutatePods(profile: "isolated"))) != nil { decided += 1 }
+        }
+        #expect(decided == 0, "a truncated review must not be answered")
+        var generator = SplitMix64(seed: 0x5EED)
+        let replacements = Array("{}[]\",:0\\u\u{0}\u{7F}é\"n".utf8)
+        for _ in 0..<2_000 {
+            var damaged = [UInt8](body)
+            for _ in 0..<Int(generator.next() % 4 + 1) {
+                let position = Int(generator.next() % UInt64(damaged.count))
+                damaged[position] = replacements[Int(generator.next() % UInt64(replacements.count))]
+            }
+            for webhook in [WebhookKind.mutatePods(profile: "isolated"), .validatePods, .validateConfigMaps] {
+                if let result = try? policy.review(Data(damaged), webhook: webhook) {
+                    #expect(!result.responseBody.isEmpty)
+                }
+            }
+        }
+    }
+
     @Test func theUIDIsKeptForTheLogWhenTheRestIsBroken() {
         let body = #"{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","request":{"uid":"abc","object":{"spec":{"hostNetwork":1}}}}"#
         #expect {
@@ -121,5 +148,20 @@ import Testing
         } throws: { error in
             (error as? AdmissionReviewError)?.uid == "abc"
         }
+    }
+}
+
+/// A small deterministic generator so that the damaged inputs are the same on every run.
+struct SplitMix64 {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

@@ -61,6 +61,10 @@ import Testing
              setup: [(.add, "/object/spec/dnsConfig", #"{"options":[{"name":"ndots","value":"5"},{"name":"ndots","value":"3"}]}"#)],
              decision: .unchanged, reason: "already-configured",
              options: [DNSOption(name: "ndots", value: "5"), DNSOption(name: "ndots", value: "3")], warnings: ["ndots:3"]),
+        Case(name: "keep: a long or odd Pod value is shortened and cleaned in the warning",
+             setup: [(.add, "/object/spec/dnsConfig",
+                      "{\"options\":[{\"name\":\"ndots\",\"value\":\"5\\u0007" + String(repeating: "9", count: 200) + "\"}]}")],
+             decision: .unchanged, reason: "already-configured", warnings: ["Pod sets ndots:5 "]),
         Case(name: "override replaces the Pod's value in place", setup: [(.add, "/object/spec/dnsConfig", #"{"options":[{"name":"ndots","value":"5"},{"name":"rotate"}]}"#)],
              profile: "override", decision: .mutated, reason: "options-injected", options: [ndots1, DNSOption(name: "rotate"), DNSOption(name: "edns0")],
              paths: ["/spec/dnsConfig/options/0", "/spec/dnsConfig/options/-"]),
@@ -149,7 +153,7 @@ import Testing
              warnings: ["33 search domains exceed the limit of 32"]),
         Case(name: "cluster-only, search list too long", setup: [
             (.add, "/object/spec/dnsConfig", "{\"searches\":["
-                + (1...11).map { "\"" + String(repeating: "a", count: 60) + ".\(String(repeating: "b", count: 60)).\(String(repeating: "c", count: 60)).x\($0).example\"" }
+                + (10...19).map { "\"" + String(repeating: "a", count: 63) + ".\(String(repeating: "b", count: 63)).\(String(repeating: "c", count: 63)).x\($0).example\"" }
                     .joined(separator: ",") + "]}"),
         ], profile: "isolated", decision: .mutated, reason: "options-injected", dnsPolicy: "ClusterFirst",
              warnings: ["exceeds 2048"]),
@@ -222,7 +226,9 @@ import Testing
             let originalItems = original.at("/spec/dnsConfig/\(list)")?.arrayValue ?? []
             if items != originalItems { #expect(Set(items).count == items.count, "duplicate \(list): \(items)") }
         }
-        // Only dnsPolicy and dnsConfig changed.
+        // Nothing the API server's Pod validation would now reject, and only dnsPolicy and dnsConfig changed.
+        let introduced = Set(KubernetesPodDNSRules.violations(in: patched)).subtracting(KubernetesPodDNSRules.violations(in: original))
+        #expect(introduced.isEmpty, "the patch makes the Pod invalid: \(introduced)")
         #expect(JSONPatch.equal(try ReviewHarness.withoutDNS(patched), try ReviewHarness.withoutDNS(original)))
 
         // Reinvocation with the patched Pod changes nothing.

@@ -87,7 +87,8 @@ public struct AdmissionPolicy: Sendable {
         guard isPodRequest(request) else { return skip(&audit, "not-a-pod") }
         guard request.subResource.isEmpty else { return skip(&audit, "subresource-\(request.subResource)") }
         guard let spec = request.object?.spec else { return skip(&audit, "no-object") }
-        guard !excludedNamespaces.contains(Self.namespace(of: request)) else { return skip(&audit, "excluded-namespace") }
+        // excludedNamespaces keeps dnsguard's mutation out of a namespace; the EC2 rules protect the
+        // VPC resolver from every namespace (CoreDNS and NodeLocal DNSCache live in kube-system).
         apply(PodDNSValidation.evaluate(options: spec.options, platform: platform, mode: configuration.rules.useVC),
               audit: &audit, response: &response)
     }
@@ -101,9 +102,8 @@ public struct AdmissionPolicy: Sendable {
             return skip(&audit, "not-a-configmap")
         }
         guard let object = request.object else { return skip(&audit, "no-object") }
-        guard !excludedNamespaces.contains(Self.namespace(of: request)) else { return skip(&audit, "excluded-namespace") }
-        _ = object
-        skip(&audit, "corefile-validation-unavailable")
+        apply(CorefileValidation.evaluate(data: object.dataPairs, platform: platform, mode: configuration.rules.forceTCP),
+              audit: &audit, response: &response)
     }
 
     // MARK: - Helpers

@@ -6,7 +6,8 @@ public struct DNSGuardConfiguration: Sendable, Equatable {
     public var rules: RuleModes
     /// The profiles by name; each is one webhook entry (`/mutate/pods/<name>`).
     public var profiles: [String: DNSProfile]
-    /// Namespaces whose Pods are never mutated (audited as skipped), whatever their labels say.
+    /// Namespaces whose Pods are never mutated (audited as skipped), whatever their labels say. The
+    /// validating EC2 rules still apply there.
     public var excludedNamespaces: [String]
     public var labels: LabelSettings
     public var server: ServerSettings

@@ -36,7 +36,7 @@ public struct DNSProfile: Sendable, Equatable {
 
     /// Whether a Pod with this `spec.dnsPolicy` (`nil` or empty when unset) is mutated.
     public func mutates(dnsPolicy: String?) -> Bool {
-        let effective = (dnsPolicy ?? "").isEmpty ? "ClusterFirst" : dnsPolicy!
-        return policies.contains(effective)
+        guard let dnsPolicy, !dnsPolicy.isEmpty else { return policies.contains("ClusterFirst") }
+        return policies.contains(dnsPolicy)
     }
 }

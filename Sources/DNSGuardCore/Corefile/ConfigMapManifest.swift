@@ -62,7 +62,7 @@ public struct ConfigMapManifest: Sendable, Hashable {
         let metadata = mapping["metadata"]?.mapping
         let name = metadata?["name"]?.string
         var entries: [ConfigMapEntry] = []
-        if let data = mapping["data"], data.mapping != nil || data.scalar?.string.isEmpty == false {
+        if let data = mapping["data"], data.tag.rawValue != Tag.Name.null.rawValue {
             guard let pairs = data.mapping else {
                 throw ConfigMapManifestError(reason: "ConfigMap \(name ?? "") has a data field that is not a map")
             }

@@ -10,6 +10,10 @@
 /// - A leading byte order mark is skipped.
 /// Placeholders (`{$ENV}`, `{%ENV%}`, `__PILLAR__DNS__SERVER__`) are ordinary words.
 enum CorefileLexer {
+    /// A ConfigMap holds at most 1 MiB; real Corefiles, even with thousands of inline `hosts` entries,
+    /// stay far below this many words. The cap bounds the memory one review can make the parser use.
+    static let maximumTokens = 300_000
+
     static func tokenize(_ text: String) throws(CorefileParseError) -> [CorefileToken] {
         var bytes = Array(text.utf8)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
@@ -30,6 +34,9 @@ enum CorefileLexer {
         }
 
         while index < count {
+            if tokens.count > maximumTokens {
+                throw CorefileParseError(line: line, reason: "more than \(maximumTokens) words: too large to be a Corefile")
+            }
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\n"):

@@ -17,7 +17,7 @@ public enum CorefileLint {
         } catch {
             return [CorefileFinding(
                 key: key, serverBlock: nil, line: error.line, rule: .parseError, severity: .warning,
-                message: "does not parse (\(error.reason)); CoreDNS will refuse to load it")]
+                message: "does not parse (\(error.reason)), so it is not checked; CoreDNS rejects malformed Corefiles too")]
         }
         var findings: [CorefileFinding] = []
         for block in corefile.serverBlocks {

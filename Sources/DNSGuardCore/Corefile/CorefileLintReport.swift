@@ -68,14 +68,14 @@ public struct CorefileLintReport: Sendable {
         return [count(.error, "error"), count(.warning, "warning"), count(.note, "note")].joined(separator: ", ")
     }
 
-    /// True when the text is YAML or JSON whose documents are Kubernetes objects (`apiVersion` and
-    /// `kind`), as opposed to a Corefile (which YAML reads as a plain scalar, or rejects).
+    /// True when the text is YAML or JSON whose documents are Kubernetes objects (maps with a `kind`),
+    /// as opposed to a Corefile (which YAML reads as a plain scalar, or rejects).
     static func isKubernetesManifest(_ text: String) -> Bool {
         guard var documents = try? Yams.compose_all(yaml: text) else { return false }
         var sawObject = false
         while let node = documents.next() {
             guard let mapping = node.mapping else { return false }
-            if mapping["kind"]?.string != nil && mapping["apiVersion"]?.string != nil { sawObject = true }
+            if mapping["kind"]?.string != nil { sawObject = true }
         }
         return documents.error == nil && sawObject
     }

@@ -87,8 +87,10 @@ struct CorefileParser {
         return previous.endLogicalLine < token.logicalLine
     }
 
+    /// Only called where a directive or a server block may start (a line's start, or right after `{`),
+    /// where CoreDNS reads `import` as the import directive.
     private func isImport(_ token: CorefileToken) -> Bool {
-        token.text == "import" && startsLine(token)
+        token.text == "import"
     }
 
     // MARK: - Server blocks

@@ -24,28 +24,42 @@ public enum CorefileValidation {
             case .deny:
                 return ValidationVerdict(
                     decision: .denied, rule: rule.rawValue, reason: rule.reason,
-                    message: denialMessage(violations), warnings: riskWarnings)
+                    message: denialMessage(violations), warnings: capped(riskWarnings))
             case .warn:
                 return ValidationVerdict(
                     decision: .warned, rule: rule.rawValue, reason: rule.reason,
-                    warnings: violations.map(\.summary) + riskWarnings)
+                    warnings: capped(violations.map(\.summary) + riskWarnings))
             case .audit:
                 return ValidationVerdict(
                     decision: riskWarnings.isEmpty ? .unchanged : .warned, rule: rule.rawValue, reason: rule.reason + "-audit",
-                    warnings: riskWarnings)
+                    warnings: capped(riskWarnings))
             }
         }
         if let first = risks.first {
-            return ValidationVerdict(decision: .warned, rule: first.rule.rawValue, reason: first.rule.reason, warnings: riskWarnings)
+            return ValidationVerdict(decision: .warned, rule: first.rule.rawValue, reason: first.rule.reason, warnings: capped(riskWarnings))
         }
         return ValidationVerdict(decision: .unchanged, reason: "clean")
     }
 
+    /// The API server drops warnings beyond a few kilobytes: past `maximumWarnings` one line says how
+    /// many more there are.
+    static let maximumWarnings = 8
+
+    private static func capped(_ warnings: [String]) -> [String] {
+        guard warnings.count > maximumWarnings else { return warnings }
+        let more = warnings.count - (maximumWarnings - 1)
+        return Array(warnings.prefix(maximumWarnings - 1))
+            + ["\(more) more Corefile findings; dnsguard corefile lint lists them all"]
+    }
+
     private static func denialMessage(_ violations: [CorefileFinding]) -> String {
-        let places = violations.map { finding in
+        var places = violations.prefix(maximumWarnings).map { finding in
             var place = "key \(finding.key)"
             if let block = finding.serverBlock { place += ", server block \(block)" }
             return place + ", line \(finding.line)"
+        }
+        if violations.count > maximumWarnings {
+            places.append("and \(violations.count - maximumWarnings) more")
         }
         return "force_tcp in a CoreDNS forward block is not allowed on EC2 (\(places.joined(separator: "; "))). "
             + "The EC2 VPC resolver serves at most 2 TCP connections for DNS, so DNS over TCP times out under load "

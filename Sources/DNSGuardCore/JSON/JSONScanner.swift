@@ -238,6 +238,8 @@ struct JSONScanner: ~Copyable {
         let start = offset
         var hasEscapes = false
         while offset < bytes.count {
+            skipPlainStringBytes()
+            guard offset < bytes.count else { break }
             let byte = bytes[offset]
             if byte == UInt8(ascii: "\"") {
                 let token = StringToken(start: start, end: offset, hasEscapes: hasEscapes)
@@ -266,6 +268,22 @@ struct JSONScanner: ~Copyable {
             offset += 1
         }
         throw error("unterminated string")
+    }
+
+    /// Skips 8 bytes at a time while none of them is a quote, a backslash or a control character:
+    /// long strings (annotations, embedded files) are most of a large object's bytes.
+    private mutating func skipPlainStringBytes() {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        while offset + 8 <= bytes.count {
+            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            let quotes = word ^ (ones &* 0x22)
+            let backslashes = word ^ (ones &* 0x5C)
+            let special = ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)
+                | ((word &- ones &* 0x20) & ~word)
+            if special & highBits != 0 { return }
+            offset += 8
+        }
     }
 
     private mutating func scanNumber() throws(JSONSyntaxError) -> Range<Int> {

@@ -15,6 +15,11 @@ struct OptionMerge: Hashable {
 
     var isEmpty: Bool { appended.isEmpty && replaced.isEmpty }
 
+    /// The Pod's text in a warning, cut short: warnings should stay under 120 characters.
+    static func abbreviated(_ text: String) -> String {
+        text.count <= 24 ? text : String(text.prefix(23)) + "…"
+    }
+
     init(existing: [DNSOption], profile: DNSProfile) {
         for option in profile.options {
             let positions = existing.indices.filter { existing[$0].name == option.name }
@@ -28,7 +33,7 @@ struct OptionMerge: Hashable {
                 let effective = existing[last]
                 if effective.value != option.value {
                     warnings.append(
-                        "Pod sets \(effective.resolvConfForm), kept over profile \(profile.name)'s \(option.resolvConfForm)")
+                        "Pod sets \(Self.abbreviated(effective.resolvConfForm)), kept over profile \(profile.name)'s \(option.resolvConfForm)")
                 }
             case .override:
                 for index in positions where existing[index] != option {

@@ -228,31 +228,13 @@ public struct ClusterScan: Sendable {
             CorefileLint.findings(key: $0.key, text: $0.value, platform: options.platform)
         }
         let decided = policy.decide(review, webhook: .validateConfigMaps)
-        if decided.audit.reason != Self.corefileValidationUnavailable {
-            result.decision = decided.audit.decision
-            result.reason = decided.audit.reason
-            result.rule = decided.audit.rule
-            result.warnings = decided.audit.warnings
-            if !decided.allowed { result.message = Self.statusMessage(decided.responseBody) }
-            return result
-        }
-        // A policy that does not judge Corefiles yet: the rule it will call, with the same inputs.
-        guard !options.configuration.excludedNamespaces.contains(review.request.namespace) else {
-            result.reason = "excluded-namespace"
-            return result
-        }
-        let verdict = CorefileValidation.evaluate(
-            data: object.dataPairs, platform: options.platform, mode: options.configuration.rules.forceTCP)
-        result.decision = verdict.decision
-        result.reason = verdict.reason
-        result.rule = verdict.rule
-        result.warnings = verdict.warnings
-        result.message = verdict.message
+        result.decision = decided.audit.decision
+        result.reason = decided.audit.reason
+        result.rule = decided.audit.rule
+        result.warnings = decided.audit.warnings
+        if !decided.allowed { result.message = Self.statusMessage(decided.responseBody) }
         return result
     }
-
-    /// The audit reason of an `AdmissionPolicy` whose ConfigMap webhook does not evaluate Corefiles.
-    static let corefileValidationUnavailable = "corefile-validation-unavailable"
 
     // MARK: - Namespaces arriving late
 

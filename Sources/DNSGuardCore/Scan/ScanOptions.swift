@@ -13,7 +13,7 @@ public struct ScanOptions: Sendable {
     public var exampleName: String
 
     /// The label value with which a namespace or Pod opts out.
-    public static let optOutValue = "disabled"
+    public static let optOutValue = WebhookManifests.optOutValue
     /// A typical external name with fewer than five dots: the case `ndots:5` makes expensive.
     public static let defaultExampleName = "kinesis.ap-northeast-1.amazonaws.com"
 
@@ -31,7 +31,6 @@ public struct ScanOptions: Sendable {
     /// The profile a namespace label value selects, as the rendered webhook entries do: `enabled`
     /// and `default` select `default`, any other value the profile of that name, if configured.
     public func profileName(forLabel value: String) -> String? {
-        let name = value == "enabled" ? DNSGuardConfiguration.defaultProfileName : value
-        return configuration.profiles[name] == nil ? nil : name
+        configuration.profiles.keys.sorted().first { WebhookManifests.labelValues(profile: $0).contains(value) }
     }
 }

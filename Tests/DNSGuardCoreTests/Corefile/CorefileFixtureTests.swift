@@ -46,6 +46,10 @@ import Testing
             FindingRow("Corefile", nil, 22, .unresolvedImport),
         ]),
         ("microk8s-coredns.yaml", []),
+        ("coredns-helm.yaml", [
+            FindingRow("Corefile", ".:53", 13, .nodeResolverWithoutPreferUDP),
+            FindingRow("Corefile", ".:53", 13, .resolvConfLoop),
+        ]),
         ("nodelocaldns-kubectl.json", [
             FindingRow("Corefile", "cluster.local:53", 11, .forceTCP),
             FindingRow("Corefile", ".:53", 22, .nodeResolverWithoutPreferUDP),

@@ -39,3 +39,47 @@ import Testing
         #expect(report.entries.isEmpty)
     }
 }
+
+@Suite struct ConfigMapManifestTests {
+    @Test(arguments: [
+        ("kind: ConfigMap\ndata: [a, b]\n", "has a data field that is not a map"),
+        ("kind: ConfigMap\ndata:\n  Corefile:\n    nested: map\n", "has a data entry that is not a string"),
+        ("kind: ConfigMap\ndata: {Corefile: [1]}\n", "has a data entry that is not a string"),
+        ("key: [unclosed\n", "not YAML or JSON"),
+    ])
+    func malformedConfigMapsAreErrors(text: String, reason: String) {
+        #expect {
+            try ConfigMapManifest.parseAll(text)
+        } throws: { error in
+            (error as? ConfigMapManifestError)?.reason.contains(reason) == true
+        }
+    }
+
+    @Test func configMapWithoutDataHasNoEntries() throws {
+        let manifests = try ConfigMapManifest.parseAll("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: empty}\n")
+        #expect(manifests == [ConfigMapManifest(name: "empty", namespace: nil, data: [])])
+        #expect(manifests.first?.displayName == "empty")
+    }
+
+    @Test(arguments: [
+        ("Corefile", CorefileDataKey?.some(.corefile)),
+        ("Corefile-second", .corefile),
+        ("Corefile.base", .corefile),
+        ("example.server", .serverBlocks),
+        ("log.override", .override),
+        ("corefile", nil),
+        ("NodeHosts", nil),
+        ("server", nil),
+    ])
+    func dataKeysAreClassified(key: String, kind: CorefileDataKey?) {
+        #expect(CorefileDataKey(key: key) == kind)
+    }
+}
+
+@Suite struct ConfigMapManifestNullDataTests {
+    @Test(arguments: ["data:\n", "data: null\n", "data: ~\n", "data: {}\n"])
+    func absentOrNullDataHasNoEntries(data: String) throws {
+        let manifests = try ConfigMapManifest.parseAll("kind: ConfigMap\n" + data)
+        #expect(manifests.map(\.data) == [[]])
+    }
+}

@@ -190,6 +190,11 @@ import Testing
         #expect(corefile.imports.isEmpty)
     }
 
+    @Test func importRightAfterAnOpeningBraceIsAnImport() throws {
+        let corefile = try Corefile.parse("(log) {\n    log\n}\n.:53 { import log\n    cache\n}\n")
+        #expect(corefile.serverBlocks.first?.directives.map(\.name) == ["log", "cache"])
+    }
+
     @Test func snippetImportedAtTopLevelCanHoldServerBlocks() throws {
         let corefile = try Corefile.parse("""
             (zones) {
@@ -297,7 +302,7 @@ import Testing
     }
 
     @Test func hostileNestingIsAnErrorNotACrash() {
-        let depth = 100_000
+        let depth = 50_000
         let text = ".:53 {\n" + String(repeating: "a {\n", count: depth) + String(repeating: "}\n", count: depth) + "}\n"
         #expect {
             try Corefile.parse(text)
@@ -308,8 +313,59 @@ import Testing
         #expect(throws: CorefileParseError.self) { try Corefile.parse(braces) }
     }
 
+    @Test func oversizedInputIsAnErrorNotAMemoryHog() {
+        let text = ".:53 {\n    hosts {\n" + String(repeating: "a ", count: 400_000) + "\n    }\n}\n"
+        #expect {
+            try Corefile.parse(text)
+        } throws: { error in
+            (error as? CorefileParseError)?.reason.contains("too large to be a Corefile") == true
+        }
+        // A large but real Corefile (thousands of inline hosts entries) still parses.
+        let hosts = (1...20_000).map { "        10.1.\($0 / 256).\($0 % 256) host-\($0).corp.example.com\n" }.joined()
+        #expect((try? Corefile.parse(".:53 {\n    hosts {\n" + hosts + "        fallthrough\n    }\n    cache\n}\n"))?
+            .serverBlocks.first?.directives.first?.block?.count == 20_001)
+    }
+
     @Test func emptyAndCommentOnlyTextHasNoServerBlocks() throws {
         #expect(try Corefile.parse("").serverBlocks.isEmpty)
         #expect(try Corefile.parse("# nothing here\n\n   \n").serverBlocks.isEmpty)
+    }
+}
+
+@Suite struct CorefileParserRobustnessTests {
+    /// A small deterministic generator, so a failure is reproducible from its seed.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static let pieces = [
+        "{", "}", "{ ", " }", "\"", "\\", "\\\n", "#", "\n", "\r\n", " ", "\t", ".:53", "forward", ".", "force_tcp",
+        "prefer_udp", "import", "(s)", "(t)", "s", "t", "cache", ",", "{$ENV}", "__PILLAR__DNS__SERVER__", "é", "\u{FEFF}",
+    ]
+
+    @Test(arguments: 0..<8)
+    func randomTextParsesOrFailsWithALine(seed: Int) {
+        var generator = SplitMix(state: UInt64(seed))
+        for _ in 0..<500 {
+            let count = Int.random(in: 0..<80, using: &generator)
+            let text = (0..<count).map { _ in Self.pieces.randomElement(using: &generator)! }.joined()
+            let lineCount = text.utf8.filter { $0 == UInt8(ascii: "\n") }.count + 1
+            for asBody in [false, true] {
+                do throws(CorefileParseError) {
+                    let corefile = asBody ? try Corefile.parseBlockBody(text) : try Corefile.parse(text)
+                    #expect(corefile.serverBlocks.allSatisfy { $0.line >= 1 })
+                } catch {
+                    #expect(error.line >= 1 && error.line <= max(lineCount, 1), "\(error) for \(text.debugDescription)")
+                }
+            }
+            _ = CorefileLint.findings(key: "Corefile", text: text, platform: .ec2)
+        }
     }
 }

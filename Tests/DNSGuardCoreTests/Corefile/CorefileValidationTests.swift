@@ -139,7 +139,7 @@ import Testing
             #expect(verdict.decision == .warned)
             #expect(verdict.rule == "parseError")
             #expect(verdict.reason == "corefile-parse-error")
-            #expect(verdict.warnings == ["Corefile key Corefile line 1: does not parse ('{' opened here is never closed); CoreDNS will refuse to load it"])
+            #expect(verdict.warnings == ["Corefile key Corefile line 1: does not parse ('{' opened here is never closed), so it is not checked; CoreDNS rejects malformed Corefiles too"])
         }
     }
 
@@ -193,5 +193,22 @@ import Testing
         #expect(verdict.warnings.count == 2)
         #expect(verdict.warnings.contains { $0.contains("no cache") })
         #expect(verdict.warnings.contains { $0.contains("with loop") })
+    }
+}
+
+@Suite struct CorefileValidationVolumeTests {
+    static let manyBlocks = (1...20).map { "zone\($0).example:53 {\n    cache 30\n    forward . 10.0.0.2 {\n        force_tcp\n    }\n}\n" }.joined()
+
+    @Test func warningsAreCappedWithACount() {
+        let verdict = CorefileValidation.evaluate(data: [(key: "Corefile", value: Self.manyBlocks)], platform: .ec2, mode: .warn)
+        #expect(verdict.warnings.count == 8)
+        #expect(verdict.warnings.last == "13 more Corefile findings; dnsguard corefile lint lists them all")
+    }
+
+    @Test func denialMessageNamesTheFirstPlacesAndCountsTheRest() throws {
+        let verdict = CorefileValidation.evaluate(data: [(key: "Corefile", value: Self.manyBlocks)], platform: .ec2, mode: .deny)
+        let message = try #require(verdict.message)
+        #expect(message.contains("key Corefile, server block zone8.example:53, line 46; and 12 more)"))
+        #expect(!message.contains("zone9.example"))
     }
 }

@@ -39,8 +39,11 @@ enum ReviewHarness {
 
         let warnings = (body["warnings"]?.arrayValue ?? []).compactMap(\.stringValue)
         #expect(warnings == result.audit.warnings, sourceLocation: sourceLocation)
+        // dnsguard's own Pod warnings stay under the 120 characters the API recommends; Corefile findings
+        // name key, server block and line, and stay under the 256 at which the API server truncates.
+        let limit = webhook == .validateConfigMaps ? 256 : 120
         for warning in warnings {
-            #expect(warning.count < 120, "warning too long for kubectl: \(warning)", sourceLocation: sourceLocation)
+            #expect(warning.count < limit, "warning too long for kubectl: \(warning)", sourceLocation: sourceLocation)
             #expect(!warning.unicodeScalars.contains { $0.properties.generalCategory == .control },
                     sourceLocation: sourceLocation)
         }

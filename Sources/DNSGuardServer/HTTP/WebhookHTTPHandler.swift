@@ -1,0 +1,406 @@
+import DNSGuardCore
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// Everything a connection's handler shares with the rest of the server; built once at start.
+struct ConnectionEnvironment: Sendable {
+    let role: ListenerRole
+    let reviewer: any AdmissionReviewer
+    let limits: ServerLimits
+    let metrics: ServerMetrics
+    let audit: AuditLog
+    let readiness: ServerReadiness
+    let logger: Logger
+}
+
+/// The HTTP/1.1 handler of one connection: routes each request, enforces the limits, runs the
+/// admission decision synchronously on the event loop and writes the response, the audit line and
+/// the metrics.
+///
+/// It sits behind NIO's `HTTPServerPipelineHandler`, which hands it one request at a time (pipelined
+/// requests wait there until the previous response is written, so answers go out in order) and
+/// closes idle connections when the server quiesces. Responses written while a read is being
+/// handled are flushed once at the end of that read, so pipelined answers share TLS records.
+final class WebhookHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    /// What to do with the request whose head has been read.
+    private enum RequestState {
+        /// Waiting for a head.
+        case waiting
+        /// An admission review: collecting its body.
+        case admission(WebhookKind, RequestBodyAccumulator, Request)
+        /// An answer already known (health, metrics, or an error): any body is read and dropped.
+        case answerAtEnd(ServerEndpoint?, ErrorAnswer?, discarded: Int, Request)
+        /// A response that closes the connection has been sent; ignore everything.
+        case closing
+    }
+
+    private struct Request {
+        var keepAlive: Bool
+        var version: HTTPVersion
+    }
+
+    private struct ErrorAnswer {
+        var status: HTTPResponseStatus
+        var message: String
+        var allow: String?
+    }
+
+    private let environment: ConnectionEnvironment
+    private var state: RequestState = .waiting
+    private var connection: HTTPConnectionStateMachine
+    private var timer: Scheduled<Void>?
+    private var armedCheck: NIODeadline?
+    private var inRead = false
+    private var needsFlush = false
+    /// Shutdown has begun: each response closes its connection.
+    private var draining = false
+
+    init(environment: ConnectionEnvironment) {
+        self.environment = environment
+        self.connection = HTTPConnectionStateMachine(
+            idleTimeout: environment.limits.idleTimeout, headerTimeout: environment.limits.headerTimeout,
+            requestTimeout: environment.limits.requestTimeout, now: .now()
+        )
+    }
+
+    // MARK: - Channel events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        let now = NIODeadline.now()
+        connection = HTTPConnectionStateMachine(
+            idleTimeout: environment.limits.idleTimeout, headerTimeout: environment.limits.headerTimeout,
+            requestTimeout: environment.limits.requestTimeout, now: now
+        )
+        arm(context: context, at: connection.firstCheck(now: now))
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        disarm()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        disarm()
+        connection.closing()
+        state = .closing
+        context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is InboundBytesEvent {
+            connection.bytesReceived(now: .now())
+            return
+        }
+        if event is DrainingEvent {
+            draining = true
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        inRead = true
+        switch unwrapInboundIn(data) {
+        case .head(let head): receivedHead(head, context: context)
+        case .body(let part): receivedBody(part, context: context)
+        case .end: receivedEnd(context: context)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        inRead = false
+        if needsFlush {
+            needsFlush = false
+            context.flush()
+        }
+        context.fireChannelReadComplete()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let parserError = error as? HTTPParserError {
+            // The request cannot be framed, so the connection cannot continue: answer and close.
+            guard case .closing = state else {
+                let status: HTTPResponseStatus = parserError == .headerOverflow ? .requestHeaderFieldsTooLarge : .badRequest
+                let message = parserError == .headerOverflow
+                    ? "request head larger than \(environment.limits.maxHeaderBytes) bytes"
+                    : "malformed HTTP request: \(parserError)"
+                respondAndClose(context: context, status: status, message: message, version: .http1_1)
+                return
+            }
+            return
+        }
+        environment.logger.debug("connection error", metadata: ["error": "\(error)"])
+        state = .closing
+        connection.closing()
+        context.close(promise: nil)
+    }
+
+    // MARK: - Request parts
+
+    private func receivedHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        guard case .waiting = state else { return }
+        if let rearm = connection.headReceived(now: .now(), armedCheck: armedCheck) {
+            arm(context: context, at: rearm)
+        }
+        let request = Request(keepAlive: head.isKeepAlive, version: head.version)
+        let limits = environment.limits
+
+        let declaredLength = head.headers.first(name: "content-length").flatMap { Int($0) }
+        if let declaredLength, declaredLength > limits.maxBodyBytes {
+            respondAndClose(
+                context: context, status: .payloadTooLarge,
+                message: "request body of \(declaredLength) bytes exceeds the limit of \(limits.maxBodyBytes) bytes",
+                version: head.version
+            )
+            return
+        }
+
+        let reviewer = environment.reviewer
+        switch RouteTable.resolve(method: head.method, uri: head.uri, listener: environment.role,
+                                  hasProfile: { reviewer.hasProfile($0) }) {
+        case .notFound(let reason):
+            state = .answerAtEnd(nil, ErrorAnswer(status: .notFound, message: reason), discarded: 0, request)
+        case .methodNotAllowed(let allow):
+            state = .answerAtEnd(nil, ErrorAnswer(
+                status: .methodNotAllowed, message: "method \(head.method.rawValue) is not allowed; use \(allow)",
+                allow: allow
+            ), discarded: 0, request)
+        case .endpoint(.admission(let kind)):
+            guard Self.isJSON(contentType: head.headers.first(name: "content-type")) else {
+                let sent = head.headers.first(name: "content-type") ?? "none"
+                state = .answerAtEnd(nil, ErrorAnswer(
+                    status: .unsupportedMediaType, message: "content type \(sent) is not supported; send application/json"
+                ), discarded: 0, request)
+                return
+            }
+            var body = RequestBodyAccumulator(limit: limits.maxBodyBytes)
+            _ = body.begin(declaredLength: declaredLength)
+            state = .admission(kind, body, request)
+            if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
+                context.writeAndFlush(
+                    wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil
+                )
+            }
+        case .endpoint(let endpoint):
+            state = .answerAtEnd(endpoint, nil, discarded: 0, request)
+        }
+    }
+
+    private func receivedBody(_ part: ByteBuffer, context: ChannelHandlerContext) {
+        switch state {
+        case .admission(let kind, var body, let request):
+            state = .waiting  // release the accumulator's buffer reference while appending
+            if body.append(part) == .tooLarge {
+                respondAndClose(
+                    context: context, status: .payloadTooLarge,
+                    message: "request body exceeds the limit of \(environment.limits.maxBodyBytes) bytes",
+                    version: request.version
+                )
+                return
+            }
+            state = .admission(kind, body, request)
+        case .answerAtEnd(let endpoint, let error, let discarded, let request):
+            let total = discarded + part.readableBytes
+            if total > environment.limits.maxBodyBytes {
+                respondAndClose(
+                    context: context, status: .payloadTooLarge,
+                    message: "request body exceeds the limit of \(environment.limits.maxBodyBytes) bytes",
+                    version: request.version
+                )
+                return
+            }
+            state = .answerAtEnd(endpoint, error, discarded: total, request)
+        case .waiting, .closing:
+            break
+        }
+    }
+
+    private func receivedEnd(context: ChannelHandlerContext) {
+        let current = state
+        state = .waiting
+        switch current {
+        case .admission(let kind, var body, let request):
+            connection.requestEnded()
+            guard let bytes = body.finish() else { return }
+            review(bytes, webhook: kind, request: request, context: context)
+        case .answerAtEnd(let endpoint, let error, _, let request):
+            connection.requestEnded()
+            if let error {
+                var headers = HTTPHeaders()
+                if let allow = error.allow { headers.add(name: "allow", value: allow) }
+                respond(context: context, request: request, status: error.status, contentType: "application/json",
+                        body: StatusBody.bytes(status: error.status, message: error.message), extraHeaders: headers)
+            } else if let endpoint {
+                serve(endpoint, request: request, context: context)
+            }
+        case .waiting:
+            break
+        case .closing:
+            state = .closing
+        }
+    }
+
+    // MARK: - Answers
+
+    private func review(_ bytes: ByteBuffer, webhook: WebhookKind, request: Request, context: ChannelHandlerContext) {
+        let metrics = environment.metrics
+        let started = NIODeadline.now()
+        metrics.admissionStarted()
+        let outcome = environment.reviewer.decide(Data(bytes.readableBytesView), webhook: webhook)
+        switch outcome {
+        case .decided(let responseBody, let audit):
+            let buffer = context.channel.allocator.buffer(bytes: responseBody)
+            respond(context: context, request: request, status: .ok, contentType: "application/json", buffer: buffer)
+            let elapsed = (NIODeadline.now() - started).nanoseconds
+            metrics.recordAdmission(webhook: webhook.name, decision: audit.decision, nanoseconds: elapsed)
+            environment.audit.record(audit, durationMicros: Int(elapsed / 1000))
+        case .rejected(let reason, let uid):
+            respond(context: context, request: request, status: .badRequest, contentType: "application/json",
+                    body: StatusBody.bytes(status: .badRequest, message: reason))
+            let elapsed = (NIODeadline.now() - started).nanoseconds
+            metrics.recordAdmission(webhook: webhook.name, decision: .error, nanoseconds: elapsed)
+            environment.audit.recordError(webhook: webhook, uid: uid, reason: reason, durationMicros: Int(elapsed / 1000))
+        }
+        metrics.admissionFinished()
+    }
+
+    private func serve(_ endpoint: ServerEndpoint, request: Request, context: ChannelHandlerContext) {
+        switch endpoint {
+        case .healthz:
+            respond(context: context, request: request, status: .ok, contentType: "text/plain; charset=utf-8",
+                    body: Array("ok\n".utf8))
+        case .readyz:
+            if let reason = environment.readiness.notReadyReason {
+                respond(context: context, request: request, status: .serviceUnavailable,
+                        contentType: "text/plain; charset=utf-8", body: Array("not ready: \(reason)\n".utf8))
+            } else {
+                respond(context: context, request: request, status: .ok, contentType: "text/plain; charset=utf-8",
+                        body: Array("ok\n".utf8))
+            }
+        case .metrics:
+            respond(context: context, request: request, status: .ok,
+                    contentType: "text/plain; version=0.0.4; charset=utf-8", body: environment.metrics.exposition())
+        case .admission:
+            break
+        }
+    }
+
+    private func respond(context: ChannelHandlerContext, request: Request, status: HTTPResponseStatus,
+                         contentType: String, body: [UInt8], extraHeaders: HTTPHeaders = HTTPHeaders()) {
+        respond(context: context, request: request, status: status, contentType: contentType,
+                buffer: context.channel.allocator.buffer(bytes: body), extraHeaders: extraHeaders)
+    }
+
+    /// Writes one complete response. A keep-alive response is flushed with the rest of the read;
+    /// otherwise the connection closes once the response is on the wire.
+    private func respond(context: ChannelHandlerContext, request: Request, status: HTTPResponseStatus,
+                         contentType: String, buffer: ByteBuffer, extraHeaders: HTTPHeaders = HTTPHeaders()) {
+        var request = request
+        if draining { request.keepAlive = false }
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(4 + extraHeaders.count)
+        headers.add(name: "content-type", value: contentType)
+        headers.add(name: "content-length", value: String(buffer.readableBytes))
+        headers.add(contentsOf: extraHeaders)
+        if !request.keepAlive {
+            headers.add(name: "connection", value: "close")
+        } else if request.version.major == 1 && request.version.minor == 0 {
+            headers.add(name: "connection", value: "keep-alive")
+        }
+        environment.metrics.recordResponse(code: Int(status.code))
+        let version = request.version.minor == 0 ? HTTPVersion.http1_0 : HTTPVersion.http1_1
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: status, headers: headers))),
+                      promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        if request.keepAlive {
+            context.write(wrapOutboundOut(.end(nil)), promise: nil)
+            if let check = connection.responseSent(now: .now(), armedCheck: armedCheck) {
+                arm(context: context, at: check)
+            }
+            if inRead {
+                needsFlush = true
+            } else {
+                context.flush()
+            }
+        } else {
+            closeAfterWriting(context: context)
+        }
+    }
+
+    /// Answers with an error status and closes the connection without reading what remains.
+    private func respondAndClose(context: ChannelHandlerContext, status: HTTPResponseStatus, message: String,
+                                 version: HTTPVersion) {
+        let body = StatusBody.bytes(status: status, message: message)
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: "application/json")
+        headers.add(name: "content-length", value: String(body.count))
+        headers.add(name: "connection", value: "close")
+        environment.metrics.recordResponse(code: Int(status.code))
+        let responseVersion = version.minor == 0 ? HTTPVersion.http1_0 : HTTPVersion.http1_1
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: responseVersion, status: status, headers: headers))),
+                      promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
+        closeAfterWriting(context: context)
+    }
+
+    private func closeAfterWriting(context: ChannelHandlerContext) {
+        state = .closing
+        connection.closing()
+        disarm()
+        needsFlush = false
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+            loopBound.value.close(promise: nil)
+        }
+    }
+
+    // MARK: - Timer
+
+    private func arm(context: ChannelHandlerContext, at deadline: NIODeadline) {
+        timer?.cancel()
+        armedCheck = deadline
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(deadline: deadline) {
+            let (handler, context) = loopBound.value
+            handler.timerFired(context: context)
+        }
+    }
+
+    private func disarm() {
+        timer?.cancel()
+        timer = nil
+        armedCheck = nil
+    }
+
+    private func timerFired(context: ChannelHandlerContext) {
+        timer = nil
+        armedCheck = nil
+        switch connection.timerFired(now: .now()) {
+        case .checkAgain(let deadline):
+            arm(context: context, at: deadline)
+        case .closeIdle, .closeSlowHead:
+            state = .closing
+            context.close(promise: nil)
+        case .bodyTimedOut(let reason):
+            respondAndClose(context: context, status: .requestTimeout, message: reason, version: .http1_1)
+        case .stop:
+            break
+        }
+    }
+
+    // MARK: - Helpers
+
+    /// `application/json`, with or without parameters (`; charset=utf-8`), in any letter case.
+    static func isJSON(contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let mediaType = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0]
+        return mediaType.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
+    }
+}
+
+@available(*, unavailable)
+extension WebhookHTTPHandler: Sendable {}

@@ -1,0 +1,141 @@
+import DNSGuardCore
+import Logging
+
+/// Writes JSON text byte by byte into a `[UInt8]`: the log lines and the server's small JSON bodies.
+///
+/// Foundation's encoders build generic trees and cost more per line than everything else a review
+/// does; the values written here are few and flat, so a direct writer is both simpler and faster.
+enum JSONText {
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// Appends `string` as a quoted JSON string. Control characters, quotes and backslashes are
+    /// escaped; everything else is copied as UTF-8 (a Swift `String` is always valid UTF-8).
+    static func appendString(_ string: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var string = string
+        string.withUTF8 { bytes in
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "\""))
+                case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "\\"))
+                case 0x0A: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
+                case 0x0D: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
+                case 0x09: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
+                case 0..<0x20, 0x7F:
+                    out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+                    out.append(hex[Int(byte >> 4)])
+                    out.append(hex[Int(byte & 0x0F)])
+                default: out.append(byte)
+                }
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends a number the way JSON readers expect it: integral values without a fraction, and
+    /// `null` for the values JSON cannot carry (NaN, infinities).
+    static func appendNumber(_ number: Double, to out: inout [UInt8]) {
+        guard number.isFinite else {
+            out.append(contentsOf: "null".utf8)
+            return
+        }
+        if number == number.rounded(), abs(number) < 1e15 {
+            out.append(contentsOf: String(Int64(number)).utf8)
+        } else {
+            out.append(contentsOf: "\(number)".utf8)
+        }
+    }
+
+    /// Appends a `JSONValue` (a patch operation's value), keeping object key order.
+    static func appendValue(_ value: JSONValue, to out: inout [UInt8]) {
+        switch value {
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .number(let number): appendNumber(number, to: &out)
+        case .string(let string): appendString(string, to: &out)
+        case .array(let items):
+            out.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                appendValue(item, to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let pairs):
+            out.append(UInt8(ascii: "{"))
+            for (index, pair) in pairs.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                appendString(pair.key, to: &out)
+                out.append(UInt8(ascii: ":"))
+                appendValue(pair.value, to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// Appends a log metadata value. Strings stay strings; numbers and booleans handed over as
+    /// `.stringConvertible` keep their JSON type; `JSONFragment` is inserted as the JSON it already is.
+    static func appendMetadataValue(_ value: Logger.MetadataValue, to out: inout [UInt8]) {
+        switch value {
+        case .string(let string):
+            appendString(string, to: &out)
+        case .stringConvertible(let convertible):
+            switch convertible {
+            case let fragment as JSONFragment: out.append(contentsOf: fragment.bytes)
+            case let flag as Bool: out.append(contentsOf: (flag ? "true" : "false").utf8)
+            case let integer as Int: out.append(contentsOf: String(integer).utf8)
+            case let integer as Int64: out.append(contentsOf: String(integer).utf8)
+            case let integer as UInt64: out.append(contentsOf: String(integer).utf8)
+            case let integer as UInt: out.append(contentsOf: String(integer).utf8)
+            case let integer as Int32: out.append(contentsOf: String(integer).utf8)
+            case let number as Double: appendNumber(number, to: &out)
+            case let number as Float: appendNumber(Double(number), to: &out)
+            default: appendString(convertible.description, to: &out)
+            }
+        case .array(let items):
+            out.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                appendMetadataValue(item, to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .dictionary(let dictionary):
+            out.append(UInt8(ascii: "{"))
+            for (index, key) in dictionary.keys.sorted().enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                appendString(key, to: &out)
+                out.append(UInt8(ascii: ":"))
+                appendMetadataValue(dictionary[key]!, to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+}
+
+/// A piece of JSON that is already encoded, carried through log metadata unchanged (the patch
+/// operations of an audit line keep their exact JSON values this way).
+struct JSONFragment: CustomStringConvertible, Sendable {
+    let bytes: [UInt8]
+
+    var description: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// The patch operations as the JSON array the API server received.
+    init(patch: [PatchOperation]) {
+        var out: [UInt8] = []
+        out.reserveCapacity(64 * max(patch.count, 1))
+        out.append(UInt8(ascii: "["))
+        for (index, operation) in patch.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: "{\"op\":".utf8)
+            JSONText.appendString(operation.op.rawValue, to: &out)
+            out.append(contentsOf: ",\"path\":".utf8)
+            JSONText.appendString(operation.path, to: &out)
+            if let value = operation.value {
+                out.append(contentsOf: ",\"value\":".utf8)
+                JSONText.appendValue(value, to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(UInt8(ascii: "]"))
+        self.bytes = out
+    }
+}

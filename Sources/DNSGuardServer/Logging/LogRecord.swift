@@ -1,0 +1,89 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Logging
+
+/// One log event as captured on the caller's thread: everything needed to format the line later,
+/// on the writer's thread, so the event loop only pays for the capture.
+struct LogRecord: Sendable {
+    /// Wall-clock time of the event (`CLOCK_REALTIME`).
+    var seconds: Int
+    var nanoseconds: Int
+    var level: Logger.Level
+    var message: String
+    /// The handler's own metadata (set on the logger), then the event's; the event wins on a clash.
+    var handlerMetadata: Logger.Metadata
+    var eventMetadata: Logger.Metadata?
+
+    init(level: Logger.Level, message: String, handlerMetadata: Logger.Metadata, eventMetadata: Logger.Metadata?) {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        self.seconds = Int(now.tv_sec)
+        self.nanoseconds = Int(now.tv_nsec)
+        self.level = level
+        self.message = message
+        self.handlerMetadata = handlerMetadata
+        self.eventMetadata = eventMetadata
+    }
+
+    /// Keys the line itself owns; metadata with these names is written with a leading underscore.
+    static let reservedKeys: Set<String> = ["time", "level", "msg"]
+
+    /// Appends the record as one JSON object and a newline: `time`, `level`, `msg`, then the metadata
+    /// sorted by key so that lines are stable and easy to diff.
+    func appendLine(to out: inout [UInt8]) {
+        out.append(contentsOf: "{\"time\":\"".utf8)
+        appendTimestamp(to: &out)
+        out.append(contentsOf: "\",\"level\":\"".utf8)
+        out.append(contentsOf: level.rawValue.utf8)
+        out.append(contentsOf: "\",\"msg\":".utf8)
+        JSONText.appendString(message, to: &out)
+
+        var merged = handlerMetadata
+        if let eventMetadata {
+            merged.merge(eventMetadata) { _, event in event }
+        }
+        for key in merged.keys.sorted() {
+            out.append(UInt8(ascii: ","))
+            JSONText.appendString(Self.reservedKeys.contains(key) ? "_" + key : key, to: &out)
+            out.append(UInt8(ascii: ":"))
+            JSONText.appendMetadataValue(merged[key]!, to: &out)
+        }
+        out.append(contentsOf: "}\n".utf8)
+    }
+
+    /// RFC 3339 in UTC with microseconds, e.g. `2026-11-23T14:55:30.123456Z`.
+    private func appendTimestamp(to out: inout [UInt8]) {
+        var time = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var value = value
+            while divisor > 0 {
+                out.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                value %= divisor
+                divisor /= 10
+            }
+        }
+        digits(Int(parts.tm_year) + 1900, 4)
+        out.append(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mon) + 1, 2)
+        out.append(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mday), 2)
+        out.append(UInt8(ascii: "T"))
+        digits(Int(parts.tm_hour), 2)
+        out.append(UInt8(ascii: ":"))
+        digits(Int(parts.tm_min), 2)
+        out.append(UInt8(ascii: ":"))
+        digits(Int(parts.tm_sec), 2)
+        out.append(UInt8(ascii: "."))
+        digits(nanoseconds / 1000, 6)
+        out.append(UInt8(ascii: "Z"))
+    }
+}

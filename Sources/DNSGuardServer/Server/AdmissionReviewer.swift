@@ -1,0 +1,19 @@
+import DNSGuardCore
+import Foundation
+
+/// What the HTTP layer needs from the admission policy: whether a profile path exists, and a
+/// synchronous review of one request body. The decision is pure and takes microseconds, so the
+/// server calls it on the event loop.
+public protocol AdmissionReviewer: Sendable {
+    func hasProfile(_ name: String) -> Bool
+    func decide(_ body: Data, webhook: WebhookKind) -> AdmissionOutcome
+}
+
+/// The result of one review as the server acts on it.
+public enum AdmissionOutcome: Sendable {
+    /// A valid AdmissionReview response (allowed or denied): answered 200.
+    case decided(responseBody: Data, audit: AuditRecord)
+    /// No valid response could be produced (malformed JSON, no `request.uid`, not an
+    /// AdmissionReview): answered 400 with `reason`.
+    case rejected(reason: String, uid: String?)
+}
