@@ -24,6 +24,16 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "ScanBenchmarks",
+            dependencies: [
+                .product(name: "DNSGuardCore", package: "dnsguard"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/ScanBenchmarks",
+            swiftSettings: [.swiftLanguageMode(.v6)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
         // A fixed-response HTTPS server on DNSGuardTLS, the counterpart of nginx in scripts/bench-tls.
         .executableTarget(
             name: "TLSBenchServer",
