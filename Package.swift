@@ -16,6 +16,8 @@ let package = Package(
     products: [
         .executable(name: "dnsguard", targets: ["dnsguard"]),
         .library(name: "DNSGuardCore", targets: ["DNSGuardCore"]),
+        // For the Benchmarks package (a separate package that depends on this one by path).
+        .library(name: "DNSGuardTLS", targets: ["DNSGuardTLS"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),

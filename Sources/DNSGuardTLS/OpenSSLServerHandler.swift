@@ -30,6 +30,9 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler, RemovableChannelH
         case closed
     }
 
+    /// Plaintext encrypted per SSL_write call: four full records.
+    private static let writeSliceSize = 4 * 16_384
+
     private struct PendingWrite {
         var data: ByteBuffer
         var promise: EventLoopPromise<Void>?
@@ -364,9 +367,11 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler, RemovableChannelH
         let count = self.flushedCount
         var promises: [EventLoopPromise<Void>] = []
         for index in 0..<count {
-            let write = self.pendingWrites[index]
-            if write.data.readableBytes > 0 {
-                let result = connection.write(write.data)
+            var data = self.pendingWrites[index].data
+            // Large writes are encrypted a slice at a time and each slice's ciphertext is sent at once, so
+            // the peer decrypts while we encrypt and the write BIO never holds more than one slice.
+            while let slice = data.readSlice(length: min(data.readableBytes, Self.writeSliceSize)), slice.readableBytes > 0 {
+                let result = connection.write(slice)
                 self.drain()
                 if case .failed(let error) = result {
                     self.state = .closed
@@ -377,13 +382,24 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler, RemovableChannelH
                     context.close(promise: nil)
                     return
                 }
+                if let pending = self.ciphertext, pending.readableBytes >= Self.writeSliceSize {
+                    self.ciphertext = nil
+                    context.write(self.wrapOutboundOut(pending), promise: nil)
+                    context.flush()
+                    // Flushing can close the channel under us (a failed socket write); closing has then
+                    // already failed every pending write, these included.
+                    guard case .active = self.state else { return }
+                }
             }
-            if let promise = write.promise {
+            if let promise = self.pendingWrites[index].promise {
                 promises.append(promise)
             }
         }
         self.pendingWrites.removeFirst(count)
         self.flushedCount = 0
+        if self.pendingWrites.isEmpty {
+            connection.releaseIdleBuffers()
+        }
         let combined: EventLoopPromise<Void>?
         switch promises.count {
         case 0:

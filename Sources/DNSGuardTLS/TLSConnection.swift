@@ -16,9 +16,9 @@ final class TLSConnection {
     private var readBIO: OpaquePointer
     private var writeBIO: OpaquePointer
 
-    /// A memory BIO whose buffer has grown beyond this is replaced when empty, so one large transfer
-    /// does not pin its buffer for the life of a keep-alive connection.
-    private static let bioRetainLimit = 64 * 1024
+    /// While busy, a write BIO whose buffer has grown beyond this is replaced as soon as it is drained, so
+    /// a large transfer does not pin its peak.
+    private static let bioRetainLimit = 128 * 1024
 
     init(context: TLSContext) throws(TLSError) {
         ERR_clear_error()
@@ -125,14 +125,14 @@ final class TLSConnection {
         buffer!.writeWithUnsafeMutableBytes(minimumWritableBytes: pending) { space in
             Int(max(0, BIO_read(self.writeBIO, space.baseAddress, Int32(pending))))
         }
-        self.replaceIfOversized(&self.writeBIO, install: SSL_set0_wbio)
+        self.replaceIfHolding(&self.writeBIO, moreThan: Self.bioRetainLimit, install: SSL_set0_wbio)
     }
 
-    /// Gives back oversized BIO buffers and OpenSSL's record buffers; call when a connection goes idle.
+    /// Gives back the memory BIOs' buffers once they are empty, so an idle kept-alive connection holds
+    /// none (with SSL_MODE_RELEASE_BUFFERS, OpenSSL's record buffers are already gone by then).
     func releaseIdleBuffers() {
-        if BIO_ctrl_pending(self.readBIO) == 0 {
-            self.replaceIfOversized(&self.readBIO, install: SSL_set0_rbio)
-        }
+        self.replaceIfHolding(&self.readBIO, moreThan: 0, install: SSL_set0_rbio)
+        self.replaceIfHolding(&self.writeBIO, moreThan: 0, install: SSL_set0_wbio)
     }
 
     /// The ALPN protocol agreed in the handshake, if any.
@@ -160,10 +160,13 @@ final class TLSConnection {
         return X509Certificate(taking: peer).subject
     }
 
-    private func replaceIfOversized(_ bio: inout OpaquePointer, install: (OpaquePointer, OpaquePointer) -> Void) {
+    /// Swaps in a fresh (unallocated) memory BIO when `bio` is empty but holds a buffer over `limit`.
+    private func replaceIfHolding(
+        _ bio: inout OpaquePointer, moreThan limit: Int, install: (OpaquePointer, OpaquePointer) -> Void
+    ) {
         var memory: UnsafeMutablePointer<BUF_MEM>? = nil
         _ = dg_BIO_get_mem_ptr(bio, &memory)
-        guard let memory, memory.pointee.max > Self.bioRetainLimit, BIO_ctrl_pending(bio) == 0,
+        guard let memory, memory.pointee.max > limit, BIO_ctrl_pending(bio) == 0,
               let fresh = BIO_new(BIO_s_mem())
         else { return }
         // SSL_set0_[rw]bio frees the BIO it replaces.

@@ -9,7 +9,7 @@ struct DNSGuardCommand: AsyncParsableCommand {
         version: BuildInfo.version,
         subcommands: [
             ServeCommand.self, ReviewCommand.self, CorefileCommand.self, ExplainCommand.self, ResolvConfCommand.self,
-            CertsCommand.self, ManifestsCommand.self,
+            ScanCommand.self, CertsCommand.self, ManifestsCommand.self,
         ]
     )
 }

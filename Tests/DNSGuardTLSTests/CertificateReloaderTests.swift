@@ -157,7 +157,7 @@ import Testing
         try certificates.write(renewed.privateKeyPEM + renewed.certificatePEM, to: "combined.pem")
         try certificates.write(renewed.certificatePEM, to: "tls.crt")
         try certificates.write(renewed.privateKeyPEM, to: "tls.key")
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(30)
         while reloader.context.certificateSubject != "/CN=polled", ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
         }

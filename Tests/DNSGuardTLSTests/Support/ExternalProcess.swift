@@ -11,7 +11,7 @@ struct ExternalProcess {
     }
 
     static func run(
-        _ executable: String, _ arguments: [String], stdin: Data = Data(), timeout: Duration = .seconds(60)
+        _ executable: String, _ arguments: [String], stdin: Data = Data(), timeout: Duration = .seconds(180)
     ) async throws -> Result {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dg-proc-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -49,7 +49,7 @@ struct ExternalProcess {
     }
 
     static func curl(_ arguments: [String]) async throws -> Result {
-        try await Self.run("/usr/bin/curl", ["--silent", "--show-error", "--max-time", "30"] + arguments)
+        try await Self.run("/usr/bin/curl", ["--silent", "--show-error", "--max-time", "120"] + arguments)
     }
 
     static func openssl(_ arguments: [String], stdin: Data = Data()) async throws -> Result {

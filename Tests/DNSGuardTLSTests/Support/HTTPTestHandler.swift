@@ -11,6 +11,9 @@ final class HTTPTestHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
+    /// Built once: generating megabytes per request in a debug build would stall the event loop.
+    static let pattern = ByteBuffer(bytes: (0..<(4 << 20)).map { UInt8(truncatingIfNeeded: $0 % 251) })
+
     private var received: ByteBuffer?
     private var negotiatedProtocol: String?
 
@@ -75,8 +78,7 @@ final class HTTPTestHandler: ChannelInboundHandler {
         if request.method == "POST" {
             body = request.body
         } else if request.path.hasPrefix("/bytes/"), let count = Int(request.path.dropFirst("/bytes/".count)) {
-            body = context.channel.allocator.buffer(capacity: count)
-            for index in 0..<count { body.writeInteger(UInt8(truncatingIfNeeded: index % 251)) }
+            body = Self.pattern.getSlice(at: 0, length: min(count, Self.pattern.readableBytes))!
         } else {
             body = context.channel.allocator.buffer(string: "hello over tls\n")
         }

@@ -11,7 +11,10 @@ final class LoopbackServer: Sendable {
     /// - Parameter context: called once per accepted connection (a reloader's current context).
     init(context: @escaping @Sendable () -> TLSContext) async throws {
         let box = OutcomeSink()
-        self.channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        // Its own loop: one test's heavy transfer must not stall another test's handshakes.
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        self.group = group
+        self.channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -26,13 +29,14 @@ final class LoopbackServer: Sendable {
     }
 
     private let sink: OutcomeSink
+    private let group: MultiThreadedEventLoopGroup
 
     var outcomes: [TLSHandshakeOutcome] {
         self.sink.outcomes
     }
 
     /// Waits (bounded) until `count` handshakes have ended.
-    func waitForOutcomes(_ count: Int, within limit: Duration = .seconds(15)) async throws -> [TLSHandshakeOutcome] {
+    func waitForOutcomes(_ count: Int, within limit: Duration = .seconds(60)) async throws -> [TLSHandshakeOutcome] {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
             let current = self.outcomes
@@ -44,6 +48,7 @@ final class LoopbackServer: Sendable {
 
     func stop() async throws {
         try await self.channel.close()
+        try await self.group.shutdownGracefully()
     }
 }
 

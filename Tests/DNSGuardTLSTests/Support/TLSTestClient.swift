@@ -43,7 +43,7 @@ final class TLSTestClient: Sendable {
     }
 
     /// Sends a GET and waits (bounded) for a complete response; returns it as text.
-    func get(_ path: String, within limit: Duration = .seconds(10)) async throws -> String {
+    func get(_ path: String, within limit: Duration = .seconds(60)) async throws -> String {
         self.received.reset()
         let request = "GET \(path) HTTP/1.1\r\nHost: localhost\r\n\r\n"
         try await self.channel.writeAndFlush(ByteBuffer(string: request))
