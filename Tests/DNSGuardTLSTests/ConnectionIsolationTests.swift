@@ -84,7 +84,7 @@ import Testing
         var generator = SystemRandomNumberGenerator()
         let garbage = (0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let raw = try await self.rawConnection(port: server.port, sending: garbage)
-        #expect(try await self.closedByServer(raw, within: .seconds(5)))
+        #expect(try await self.closedByServer(raw, within: .seconds(60)))
         let outcomes = try await server.waitForOutcomes(2)
         #expect(outcomes.first == .success)
         #expect(outcomes.dropFirst().first?.metricLabel == "failure")
@@ -107,13 +107,21 @@ import Testing
     @Test func handshakeThatNeverFinishesTimesOutWhileOthersAreServed() async throws {
         let certificates = try TestCertificates()
         defer { certificates.remove() }
-        let server = try await self.server(certificates, handshakeTimeout: .seconds(4))
+        // Long enough that the other client (in-process, no process to spawn) is served before the stalled
+        // handshake times out even on a loaded machine; the waits below only bound a failing run.
+        let server = try await self.server(certificates, handshakeTimeout: .seconds(15))
         defer { Task { try await server.stop() } }
 
         let stalled = try await self.rawConnection(port: server.port, sending: [0x16, 0x03, 0x01, 0x02, 0x00])
-        try await self.expectWorkingConnection(certificates, server)
-        #expect(try await self.closedByServer(stalled, within: .seconds(10)), "\(server.outcomes)")
+        let other = try await TLSTestClient.connect(port: server.port, caFile: certificates.caFile)
+        #expect(try await other.get("/").hasSuffix("hello over tls\n"))
+        await other.close()
         // The other client was served while the stalled handshake was still pending.
-        #expect(try await server.waitForOutcomes(2) == [.success, .timeout])
+        #expect(stalled.isActive)
+        #expect(try await self.closedByServer(stalled, within: .seconds(60)), "\(server.outcomes)")
+        // Both connections ended as they should; the order in which the server recorded them is timing.
+        let outcomes = try await server.waitForOutcomes(2)
+        #expect(outcomes.count == 2)
+        #expect(Set(outcomes) == [.success, .timeout])
     }
 }
