@@ -16,6 +16,8 @@ let package = Package(
     products: [
         .executable(name: "dnsguard", targets: ["dnsguard"]),
         .library(name: "DNSGuardCore", targets: ["DNSGuardCore"]),
+        // For the fuzz package (Fuzz/), which drives the TLS handler with raw bytes.
+        .library(name: "DNSGuardTLS", targets: ["DNSGuardTLS"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
