@@ -126,11 +126,15 @@ def raw_tls_bytes(payload, close_after=True):
     """Sends bytes on a plain TCP connection to the TLS port; reports how the server ended it."""
     def run():
         sock = socket.create_connection(("127.0.0.1", port), timeout=30)
-        sock.sendall(payload)
-        if close_after:
-            sock.shutdown(socket.SHUT_WR)
         started = time.monotonic()
         got = b""
+        try:
+            sock.sendall(payload)
+            if close_after:
+                sock.shutdown(socket.SHUT_WR)
+        except OSError as error:
+            # The server may refuse and close before the client has finished sending.
+            got += f"[closed while sending: {type(error).__name__}]".encode()
         try:
             while True:
                 chunk = sock.recv(65536)
