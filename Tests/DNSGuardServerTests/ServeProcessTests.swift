@@ -80,6 +80,14 @@ import Testing
         }
     }
 
+    /// Reviews answered so far, so that the signal goes out once the load is really flowing (a fixed
+    /// delay sent it after fewer than 50 reviews on a loaded machine).
+    final class AnsweredCount: Sendable {
+        private let stored = Mutex(0)
+        func increment() { stored.withLock { $0 += 1 } }
+        var value: Int { stored.withLock { $0 } }
+    }
+
     @Test func sigtermDuringLoadAnswersEveryRequestSentBeforeTheListenerClosedAndExitsZero() async throws {
         let tls = try TLSFixture()
         defer { tls.remove() }
@@ -92,6 +100,7 @@ import Testing
                                    configuration: HTTPClientConfigurationFactory.tls(trusting: tls.caFile))
 
         let signalled = SignalTime()
+        let answeredSoFar = AnsweredCount()
         struct Outcome: Sendable { var started: ContinuousClock.Instant; var answeredCorrectly: Bool; var failed: Bool }
         let outcomes = try await withThrowingTaskGroup(of: [Outcome].self) { group in
             for worker in 0..<16 {
@@ -104,6 +113,7 @@ import Testing
                         do {
                             let reply = try await client.post("/mutate/pods?timeout=10s", body: ReviewFixtures.podCreate(uid: uid))
                             let answered = try ReviewResponse(reply.body).uid
+                            answeredSoFar.increment()
                             outcomes.append(Outcome(started: started, answeredCorrectly: reply.status == 200 && answered == uid, failed: false))
                         } catch {
                             outcomes.append(Outcome(started: started, answeredCorrectly: false, failed: true))
@@ -114,7 +124,12 @@ import Testing
                 }
             }
             group.addTask {
+                // At least 700 ms and 100 answered reviews under load; the 60 s cap only ends a broken run.
                 try await Task.sleep(for: .milliseconds(700))
+                let cap = ContinuousClock.now + .seconds(60)
+                while answeredSoFar.value < 100, ContinuousClock.now < cap {
+                    try await Task.sleep(for: .milliseconds(10))
+                }
                 signalled.value = .now
                 kill(serve.process.processIdentifier, SIGTERM)
                 return []
