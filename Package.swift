@@ -16,7 +16,7 @@ let package = Package(
     products: [
         .executable(name: "dnsguard", targets: ["dnsguard"]),
         .library(name: "DNSGuardCore", targets: ["DNSGuardCore"]),
-        // For the Benchmarks package (a separate package that depends on this one by path).
+        // For the Benchmarks and Fuzz packages, which depend on this one by path.
         .library(name: "DNSGuardTLS", targets: ["DNSGuardTLS"]),
     ],
     dependencies: [

@@ -8,8 +8,15 @@ enum AdmissionReviewDecoder {
         var kind: String?
         var request: AdmissionRequest?
         var uid: String?
+        var otherShape: JSONScanner.ValueKind?
         do throws(JSONSyntaxError) {
-            guard try scanner.peekKind() == .object else {
+            let shape = try scanner.peekKind()
+            guard shape == .object else {
+                // Well-formed JSON of another shape is the wrong payload, not a broken one: say which, once
+                // the whole body is known to be JSON.
+                try scanner.skipValue()
+                try scanner.expectEnd()
+                otherShape = shape
                 throw scanner.error("an AdmissionReview must be a JSON object")
             }
             try scanner.forEachMember { scanner, key throws(JSONSyntaxError) in
@@ -25,6 +32,9 @@ enum AdmissionReviewDecoder {
             }
             try scanner.expectEnd()
         } catch {
+            if let otherShape {
+                throw AdmissionReviewError(reason: "not an AdmissionReview: it must be a JSON object, the body is a JSON \(otherShape)")
+            }
             throw AdmissionReviewError(reason: "malformed AdmissionReview JSON: \(error)", uid: uid)
         }
         guard kind == "AdmissionReview" else {

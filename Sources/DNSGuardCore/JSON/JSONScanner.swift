@@ -265,13 +265,44 @@ struct JSONScanner: ~Copyable {
                 continue
             }
             guard byte >= 0x20 else { throw error("control character in a string") }
+            if byte >= 0x80 {
+                try skipUTF8Sequence()
+                continue
+            }
             offset += 1
         }
         throw error("unterminated string")
     }
 
-    /// Skips 8 bytes at a time while none of them is a quote, a backslash or a control character:
-    /// long strings (annotations, embedded files) are most of a large object's bytes.
+    /// Steps over one multi-byte UTF-8 sequence, or fails: JSON text is UTF-8 (RFC 8259), and a body
+    /// that is not must be refused here rather than turned into U+FFFD characters in a name the policy
+    /// and the audit log then use. The ranges are the well-formed sequences of the Unicode Standard's
+    /// table 3-7 (no overlong forms, no surrogates, nothing above U+10FFFF).
+    private mutating func skipUTF8Sequence() throws(JSONSyntaxError) {
+        let length: Int
+        var second: ClosedRange<UInt8> = 0x80...0xBF
+        switch bytes[offset] {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: length = 3; second = 0xA0...0xBF
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: length = 3; second = 0x80...0x9F
+        case 0xF0: length = 4; second = 0x90...0xBF
+        case 0xF1...0xF3: length = 4
+        case 0xF4: length = 4; second = 0x80...0x8F
+        default: throw error("invalid UTF-8 in a string")
+        }
+        guard offset + length <= bytes.count, second.contains(bytes[offset + 1]) else {
+            throw error("invalid UTF-8 in a string")
+        }
+        for index in 2..<length where !(0x80...0xBF).contains(bytes[offset + index]) {
+            throw error("invalid UTF-8 in a string")
+        }
+        offset += length
+    }
+
+    /// Skips 8 bytes at a time while all of them are ASCII and none is a quote, a backslash or a control
+    /// character: long strings (annotations, embedded files) are most of a large object's bytes. Any
+    /// other byte (non-ASCII ones included, which must be checked as UTF-8) ends the fast path.
     private mutating func skipPlainStringBytes() {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highBits: UInt64 = 0x8080_8080_8080_8080
@@ -280,7 +311,7 @@ struct JSONScanner: ~Copyable {
             let quotes = word ^ (ones &* 0x22)
             let backslashes = word ^ (ones &* 0x5C)
             let special = ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)
-                | ((word &- ones &* 0x20) & ~word)
+                | ((word &- ones &* 0x20) & ~word) | word
             if special & highBits != 0 { return }
             offset += 8
         }
@@ -290,11 +321,13 @@ struct JSONScanner: ~Copyable {
         let start = offset
         _ = consume(UInt8(ascii: "-"))
         guard offset < bytes.count, Self.isDigit(bytes[offset]) else { throw error("invalid number") }
+        let integerStart = offset
         if bytes[offset] == UInt8(ascii: "0") {
             offset += 1
         } else {
             while offset < bytes.count, Self.isDigit(bytes[offset]) { offset += 1 }
         }
+        let integerDigits = offset - integerStart
         if consume(UInt8(ascii: ".")) {
             guard offset < bytes.count, Self.isDigit(bytes[offset]) else { throw error("invalid number") }
             while offset < bytes.count, Self.isDigit(bytes[offset]) { offset += 1 }
@@ -306,8 +339,22 @@ struct JSONScanner: ~Copyable {
             }
             guard offset < bytes.count, Self.isDigit(bytes[offset]) else { throw error("invalid number") }
             while offset < bytes.count, Self.isDigit(bytes[offset]) { offset += 1 }
+            try checkRange(start..<offset)
+        } else if integerDigits > 308 {
+            try checkRange(start..<offset)
         }
         return start..<offset
+    }
+
+    /// Refuses a number beyond the range of a Double (RFC 8259 section 6 lets a parser set that limit,
+    /// and Foundation, Go's encoding/json and the API server all do): it has no meaning anywhere in a
+    /// review, and accepting it would only hand infinity to whatever reads it. Only numbers with an
+    /// exponent or more than 308 integer digits can overflow, so the common case is not parsed twice.
+    private func checkRange(_ range: Range<Int>) throws(JSONSyntaxError) {
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+        guard let value = Double(text), value.isFinite else {
+            throw JSONSyntaxError(message: "number out of range", offset: range.lowerBound)
+        }
     }
 
     private mutating func readLiteral(_ literal: StaticString) throws(JSONSyntaxError) {

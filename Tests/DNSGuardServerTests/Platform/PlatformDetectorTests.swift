@@ -26,7 +26,12 @@ import Testing
         }
 
         /// Settings that read only this directory and never ask the real metadata service.
-        func settings(imdsEndpoint: String? = nil, productUUID: Bool = false, timeout: Double = 0.3) -> PlatformDetectionSettings {
+        ///
+        /// The default timeout is generous on purpose: a loopback server that answers (or a closed port that
+        /// refuses) does so at once, but a loaded machine may take seconds to schedule the exchange, and a
+        /// short deadline would turn "answered 403" or "cannot connect" into "no answer". Only the test of
+        /// the timeout itself passes a short one.
+        func settings(imdsEndpoint: String? = nil, productUUID: Bool = false, timeout: Double = 30) -> PlatformDetectionSettings {
             PlatformDetectionSettings(
                 sysVendorPath: path("sys_vendor"), hypervisorUUIDPath: path("hypervisor_uuid"),
                 productUUIDPath: productUUID ? path("product_uuid") : nil,
