@@ -70,25 +70,10 @@ public struct KubernetesListSplitter: Sendable {
                 while index < count {
                     let byte = bytes[index]
                     index += 1
-                    if inString {
-                        if escaped {
-                            escaped = false
-                        } else if byte == Self.backslash {
-                            escaped = true
-                        } else if byte == Self.quote {
-                            inString = false
-                        }
-                        continue
+                    if skipValueByte(byte) {
+                        complete = true
+                        break
                     }
-                    switch byte {
-                    case Self.quote: inString = true
-                    case Self.openBrace, Self.openBracket: depth += 1
-                    case Self.closeBrace, Self.closeBracket:
-                        depth -= 1
-                        if depth == 0 { complete = true }
-                    default: break
-                    }
-                    if complete { break }
                 }
                 guard item.count + (index - start) <= maximumItemBytes else {
                     throw ScanInputError(
@@ -211,24 +196,7 @@ public struct KubernetesListSplitter: Sendable {
                 state = .expectMemberSeparator
             }
         case .inTopContainer:
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if byte == Self.backslash {
-                    escaped = true
-                } else if byte == Self.quote {
-                    inString = false
-                }
-                return
-            }
-            switch byte {
-            case Self.quote: inString = true
-            case Self.openBrace, Self.openBracket: depth += 1
-            case Self.closeBrace, Self.closeBracket:
-                depth -= 1
-                if depth == 0 { state = .expectMemberSeparator }
-            default: break
-            }
+            if skipValueByte(byte) { state = .expectMemberSeparator }
         case .expectMemberSeparator:
             if Self.isWhitespace(byte) { return }
             if byte == Self.comma {
@@ -273,6 +241,31 @@ public struct KubernetesListSplitter: Sendable {
 
     /// Reads one byte of a top-level string into `token` (the first 256 bytes: only short names are
     /// compared); true at the closing quote.
+    /// Follows strings, escapes and nesting through one byte of a JSON value (an item, or a top-level
+    /// member that is not `items`); true when the byte closes the value's outermost container.
+    @inline(__always)
+    private mutating func skipValueByte(_ byte: UInt8) -> Bool {
+        if inString {
+            if escaped {
+                escaped = false
+            } else if byte == Self.backslash {
+                escaped = true
+            } else if byte == Self.quote {
+                inString = false
+            }
+            return false
+        }
+        switch byte {
+        case Self.quote: inString = true
+        case Self.openBrace, Self.openBracket: depth += 1
+        case Self.closeBrace, Self.closeBracket:
+            depth -= 1
+            return depth == 0
+        default: break
+        }
+        return false
+    }
+
     private mutating func readStringByte(_ byte: UInt8) -> Bool {
         if escaped {
             escaped = false
