@@ -105,6 +105,22 @@ import Testing
         try await server.stop()
     }
 
+    @Test func headIsAnsweredWithTheHeadAloneAndTheConnectionStaysUsable() async throws {
+        let server = try await RunningServer.start(reviewer: TestPolicy.make())
+        let connection = try await RawConnection(port: server.ports.webhook)
+        // HEAD then GET on one connection: were a body sent after the HEAD answer, it would be read
+        // as the start of the second response.
+        try await connection.send("HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        try await connection.read { String(decoding: $0, as: UTF8.self).components(separatedBy: "HTTP/1.1 200").count == 3 }
+        let text = String(decoding: connection.received, as: UTF8.self)
+        let answers = text.components(separatedBy: "HTTP/1.1 200 OK\r\n").dropFirst()
+        #expect(answers.count == 2)
+        #expect(answers.first?.hasSuffix("content-length: 3\r\n\r\n") == true, "\(text)")
+        #expect(answers.last?.hasSuffix("\r\n\r\nok\n") == true, "\(text)")
+        connection.close()
+        try await server.stop()
+    }
+
     @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
         let server = try await RunningServer.start(reviewer: TestPolicy.make())
         let connection = try await RawConnection(port: server.ports.webhook)

@@ -7,8 +7,8 @@ import NIOExtras
 /// quiescing helper's `ChannelShouldQuiesceEvent` into a drain in two steps:
 ///
 /// 1. at once, the HTTP handler starts draining: responses close their connections;
-/// 2. after `linger`, the quiesce event itself, which NIO's `HTTPServerPipelineHandler` acts on by
-///    closing the connection if it is idle (or after the response in progress).
+/// 2. after `linger`, the quiesce event itself, on which the HTTP handler closes the connection if
+///    it is between requests (or after the response in progress).
 ///
 /// The pause covers a request that a client sent just before the listener closed and that is still
 /// on its way through the socket: closing an "idle" connection at once would drop it unanswered.

@@ -19,13 +19,14 @@ struct ConnectionEnvironment: Sendable {
 /// admission decision synchronously on the event loop and writes the response, the audit line and
 /// the metrics.
 ///
-/// It sits behind NIO's `HTTPServerPipelineHandler`, which hands it one request at a time (pipelined
-/// requests wait there until the previous response is written, so answers go out in order) and
-/// closes idle connections when the server quiesces. Responses written while a read is being
-/// handled are flushed once at the end of that read, so pipelined answers share TLS records.
+/// It sits right behind NIO's HTTP/1.1 request decoder. Every answer is produced synchronously
+/// while its request's last part is handled, so pipelined requests are answered in the order they
+/// arrived without any queueing. Answers produced during one read are collected in one buffer and
+/// written (and flushed) once at the end of that read: pipelined answers share TLS records and
+/// socket writes.
 final class WebhookHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundOut = ByteBuffer
 
     /// What to do with the request whose head has been read.
     private enum RequestState {
@@ -42,6 +43,8 @@ final class WebhookHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private struct Request {
         var keepAlive: Bool
         var version: HTTPVersion
+        /// A HEAD request is answered with the head alone.
+        var headOnly: Bool
     }
 
     private struct ErrorAnswer {
@@ -56,7 +59,8 @@ final class WebhookHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var timer: Scheduled<Void>?
     private var armedCheck: NIODeadline?
     private var inRead = false
-    private var needsFlush = false
+    /// Answers produced during the current read, written at its end.
+    private var output: ByteBuffer?
     /// Shutdown has begun: each response closes its connection.
     private var draining = false
 
@@ -111,11 +115,24 @@ final class WebhookHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelReadComplete(context: ChannelHandlerContext) {
         inRead = false
-        if needsFlush {
-            needsFlush = false
-            context.flush()
-        }
+        sendOutput(context: context)
         context.fireChannelReadComplete()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard event is ChannelShouldQuiesceEvent else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        // Shutdown: a connection between requests closes now; one in the middle of a request
+        // closes after answering it (`draining` makes that answer say `connection: close`).
+        draining = true
+        guard case .waiting = state, case .idle = connection.phase else { return }
+        state = .closing
+        connection.closing()
+        disarm()
+        sendOutput(context: context)
+        context.close(promise: nil)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -144,7 +161,7 @@ final class WebhookHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         if let rearm = connection.headReceived(now: .now(), armedCheck: armedCheck) {
             arm(context: context, at: rearm)
         }
-        let request = Request(keepAlive: head.isKeepAlive, version: head.version)
+        let request = Request(keepAlive: head.isKeepAlive, version: head.version, headOnly: head.method == .HEAD)
         let limits = environment.limits
 
         let declaredLength = head.headers.first(name: "content-length").flatMap { Int($0) }
@@ -179,9 +196,10 @@ final class WebhookHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             _ = body.begin(declaredLength: declaredLength)
             state = .admission(kind, body, request)
             if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
-                context.writeAndFlush(
-                    wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil
-                )
+                // The client waits for this before it sends the body: it cannot wait for the read's end.
+                var interim = takeOutput(context: context, capacity: 32)
+                ResponseHead.writeContinue(version: head.version, into: &interim)
+                context.writeAndFlush(wrapOutboundOut(interim), promise: nil)
             }
         case .endpoint(let endpoint):
             state = .answerAtEnd(endpoint, nil, discarded: 0, request)
@@ -228,10 +246,9 @@ final class WebhookHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .answerAtEnd(let endpoint, let error, _, let request):
             connection.requestEnded()
             if let error {
-                var headers = HTTPHeaders()
-                if let allow = error.allow { headers.add(name: "allow", value: allow) }
                 respond(context: context, request: request, status: error.status, contentType: "application/json",
-                        body: StatusBody.bytes(status: error.status, message: error.message), extraHeaders: headers)
+                        body: StatusBody.bytes(status: error.status, message: error.message),
+                        extraHeaders: error.allow.map { [("allow", $0)] } ?? [])
             } else if let endpoint {
                 serve(endpoint, request: request, context: context)
             }
@@ -251,8 +268,7 @@ final class WebhookHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let outcome = environment.reviewer.decide(Data(bytes.readableBytesView), webhook: webhook)
         switch outcome {
         case .decided(let responseBody, let audit):
-            let buffer = context.channel.allocator.buffer(bytes: responseBody)
-            respond(context: context, request: request, status: .ok, contentType: "application/json", buffer: buffer)
+            respond(context: context, request: request, status: .ok, contentType: "application/json", body: responseBody)
             let elapsed = (NIODeadline.now() - started).nanoseconds
             metrics.recordAdmission(webhook: webhook.name, decision: audit.decision, nanoseconds: elapsed)
             environment.audit.record(audit, durationMicros: Int(elapsed / 1000))
@@ -287,43 +303,26 @@ final class WebhookHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    private func respond(context: ChannelHandlerContext, request: Request, status: HTTPResponseStatus,
-                         contentType: String, body: [UInt8], extraHeaders: HTTPHeaders = HTTPHeaders()) {
-        respond(context: context, request: request, status: status, contentType: contentType,
-                buffer: context.channel.allocator.buffer(bytes: body), extraHeaders: extraHeaders)
-    }
-
-    /// Writes one complete response. A keep-alive response is flushed with the rest of the read;
-    /// otherwise the connection closes once the response is on the wire.
-    private func respond(context: ChannelHandlerContext, request: Request, status: HTTPResponseStatus,
-                         contentType: String, buffer: ByteBuffer, extraHeaders: HTTPHeaders = HTTPHeaders()) {
-        var request = request
-        if draining { request.keepAlive = false }
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(4 + extraHeaders.count)
-        headers.add(name: "content-type", value: contentType)
-        headers.add(name: "content-length", value: String(buffer.readableBytes))
-        headers.add(contentsOf: extraHeaders)
-        if !request.keepAlive {
-            headers.add(name: "connection", value: "close")
-        } else if request.version.major == 1 && request.version.minor == 0 {
-            headers.add(name: "connection", value: "keep-alive")
-        }
+    /// Writes one complete response. A keep-alive response goes out with the rest of the read's
+    /// answers; otherwise the connection closes once the response is on the wire.
+    private func respond<Body: Collection>(
+        context: ChannelHandlerContext, request: Request, status: HTTPResponseStatus, contentType: String,
+        body: Body, extraHeaders: [(name: String, value: String)] = []
+    ) where Body.Element == UInt8 {
+        let keepAlive = request.keepAlive && !draining
+        let persistence: ResponseHead.Persistence =
+            !keepAlive ? .close : request.version.minor == 0 ? .keepAlive : .implicitKeepAlive
         environment.metrics.recordResponse(code: Int(status.code))
-        let version = request.version.minor == 0 ? HTTPVersion.http1_0 : HTTPVersion.http1_1
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: status, headers: headers))),
-                      promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-        if request.keepAlive {
-            context.write(wrapOutboundOut(.end(nil)), promise: nil)
+        var buffer = takeOutput(context: context, capacity: 160 + body.count)
+        ResponseHead(version: request.version, status: status, contentType: contentType, contentLength: body.count,
+                     persistence: persistence, extraHeaders: extraHeaders).write(into: &buffer)
+        if !request.headOnly { buffer.writeBytes(body) }
+        output = buffer
+        if keepAlive {
             if let check = connection.responseSent(now: .now(), armedCheck: armedCheck) {
                 arm(context: context, at: check)
             }
-            if inRead {
-                needsFlush = true
-            } else {
-                context.flush()
-            }
+            if !inRead { sendOutput(context: context) }
         } else {
             closeAfterWriting(context: context)
         }
@@ -333,15 +332,12 @@ final class WebhookHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func respondAndClose(context: ChannelHandlerContext, status: HTTPResponseStatus, message: String,
                                  version: HTTPVersion) {
         let body = StatusBody.bytes(status: status, message: message)
-        var headers = HTTPHeaders()
-        headers.add(name: "content-type", value: "application/json")
-        headers.add(name: "content-length", value: String(body.count))
-        headers.add(name: "connection", value: "close")
         environment.metrics.recordResponse(code: Int(status.code))
-        let responseVersion = version.minor == 0 ? HTTPVersion.http1_0 : HTTPVersion.http1_1
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: responseVersion, status: status, headers: headers))),
-                      promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
+        var buffer = takeOutput(context: context, capacity: 160 + body.count)
+        ResponseHead(version: version, status: status, contentType: "application/json", contentLength: body.count,
+                     persistence: .close).write(into: &buffer)
+        buffer.writeBytes(body)
+        output = buffer
         closeAfterWriting(context: context)
     }
 
@@ -349,11 +345,27 @@ final class WebhookHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         state = .closing
         connection.closing()
         disarm()
-        needsFlush = false
+        let buffer = takeOutput(context: context, capacity: 0)
         let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in
             loopBound.value.close(promise: nil)
         }
+    }
+
+    /// The output buffer with room for `capacity` more bytes; the caller puts it back in `output`.
+    private func takeOutput(context: ChannelHandlerContext, capacity: Int) -> ByteBuffer {
+        if var buffer = output {
+            output = nil  // one reference, so writing into it does not copy
+            buffer.reserveCapacity(minimumWritableBytes: capacity)
+            return buffer
+        }
+        return context.channel.allocator.buffer(capacity: max(capacity, 256))
+    }
+
+    private func sendOutput(context: ChannelHandlerContext) {
+        guard let buffer = output else { return }
+        output = nil
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
     }
 
     // MARK: - Timer

@@ -180,14 +180,11 @@ public final class WebhookServer: Service, Sendable {
                     if let makeTLSHandler {
                         try pipeline.addHandler(makeTLSHandler())
                     }
-                    try pipeline.addHandler(WriteCoalescingHandler())
                     let http = WebhookHTTPHandler(environment: environment)
                     try pipeline.addHandler(InboundActivityHandler(linger: Self.shutdownLinger, http: http))
-                    try pipeline.configureHTTPServerPipeline(
-                        withPipeliningAssistance: true, withErrorHandling: false,
-                        withOutboundHeaderValidation: true, withEncoderConfiguration: .init(),
-                        withDecoderLimitConfiguration: limits
-                    )
+                    // The handler writes its responses itself (`ResponseHead`), so the pipeline
+                    // holds only NIO's request decoder and needs no response encoder.
+                    try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(limitConfiguration: limits)))
                     try pipeline.addHandler(http)
                 }
             }
