@@ -94,6 +94,59 @@ import Testing
         #expect(options == [["name": "ndots", "value": "1"]])
     }
 
+    static let auditRecords: [AuditRecord] = [
+        AuditRecord(uid: "u-1", webhook: "validate-pods", decision: .unchanged, reason: "clean"),
+        AuditRecord(
+            uid: "0df28fbd", webhook: "mutate-pods", profile: "default", operation: "CREATE", kind: "Pod",
+            namespace: "shop", name: "", generateName: "web-", ownerKind: "ReplicaSet", ownerName: "web",
+            user: "system:serviceaccount:kube-system:replicaset-controller", dryRun: true, dnsPolicy: "None",
+            decision: .mutated, reason: "options-injected", rule: "ndots",
+            patch: [
+                PatchOperation(op: .add, path: "/spec/dnsConfig/options/-", value: .object([
+                    ("name", .string("ndots")), ("value", .string("1")),
+                ])),
+                PatchOperation(op: .replace, path: "/spec/dnsPolicy", value: .string("None")),
+                PatchOperation(op: .remove, path: "/spec/x~1y", value: nil),
+            ],
+            warnings: ["quote \" backslash \\ newline \n", "ümlaut ✓"]
+        ),
+        AuditRecord(
+            uid: "\u{1}\u{7F}", webhook: "validate-configmaps", operation: "UPDATE", kind: "ConfigMap",
+            namespace: "kube-system", name: "coredns", user: "admin", decision: .denied, reason: "force_tcp",
+            rule: "forceTCP", warnings: []
+        ),
+    ]
+
+    /// The per-review fast path writes exactly the line that logging the record's metadata would.
+    @Test(arguments: auditRecords)
+    func auditLineIsTheGenericLine(record: AuditRecord) throws {
+        let direct = CapturedLog()
+        let generic = CapturedLog()
+        defer {
+            direct.writer.close()
+            generic.writer.close()
+        }
+        AuditLog(logger: direct.logger()).record(record, durationMicros: 1234)
+        generic.logger().info("admission", metadata: AuditLog.metadata(for: record, durationMicros: 1234))
+        let withoutTime = { (line: String) in line.replacingOccurrences(of: #"^\{"time":"[^"]*""#, with: "", options: .regularExpression) }
+        let directLine = try #require(direct.lines().first)
+        let genericLine = try #require(generic.lines().first)
+        #expect(directLine.hasPrefix("{\"time\":\""))
+        #expect(withoutTime(directLine) == withoutTime(genericLine))
+        #expect(withoutTime(directLine) != directLine)
+    }
+
+    @Test func handlerMetadataStillReachesAuditLines() throws {
+        let log = CapturedLog()
+        defer { log.writer.close() }
+        var logger = log.logger()
+        logger[metadataKey: "pod"] = "dnsguard-0"
+        AuditLog(logger: logger).record(Self.auditRecords[0], durationMicros: 5)
+        let line = try #require(try log.auditLines().first)
+        #expect(line["pod"] as? String == "dnsguard-0")
+        #expect(line["uid"] as? String == "u-1")
+    }
+
     @Test func disabledAuditWritesNothing() {
         let log = CapturedLog()
         defer { log.writer.close() }

@@ -1,3 +1,4 @@
+import DNSGuardCore
 import Logging
 
 /// A swift-log `LogHandler` that writes every event as one JSON object per line.
@@ -21,6 +22,25 @@ public struct JSONLogHandler: LogHandler {
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
+    }
+
+    /// Whether `writeAudit` produces the line the generic path would: the handler adds no
+    /// metadata of its own to events.
+    var writesAuditDirectly: Bool {
+        metadata.isEmpty && metadataProvider == nil
+    }
+
+    /// Writes the `admission` event of one decision at level info, the same line that logging it
+    /// with `AuditLog.metadata` would produce, without building that metadata.
+    func writeAudit(_ audit: AuditRecord, durationMicros: Int) {
+        guard logLevel <= .info else { return }
+        var line: [UInt8] = []
+        line.reserveCapacity(768)
+        LogRecord(level: .info, message: "admission", handlerMetadata: [:], eventMetadata: nil)
+            .appendOpening(to: &line)
+        AuditLine.appendFields(of: audit, durationMicros: durationMicros, to: &line)
+        line.append(contentsOf: "}\n".utf8)
+        writer.enqueue(line: line)
     }
 
     public func log(event: LogEvent) {

@@ -134,6 +134,12 @@ struct JSONFragment: CustomStringConvertible, Sendable {
     init(patch: [PatchOperation]) {
         var out: [UInt8] = []
         out.reserveCapacity(64 * max(patch.count, 1))
+        Self.append(patch: patch, to: &out)
+        self.bytes = out
+    }
+
+    /// Appends the patch operations as a JSON array.
+    static func append(patch: [PatchOperation], to out: inout [UInt8]) {
         out.append(UInt8(ascii: "["))
         for (index, operation) in patch.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
@@ -148,6 +154,5 @@ struct JSONFragment: CustomStringConvertible, Sendable {
             out.append(UInt8(ascii: "}"))
         }
         out.append(UInt8(ascii: "]"))
-        self.bytes = out
     }
 }

@@ -36,12 +36,7 @@ struct LogRecord: Sendable {
     /// Appends the record as one JSON object and a newline: `time`, `level`, `msg`, then the metadata
     /// sorted by key so that lines are stable and easy to diff.
     func appendLine(to out: inout [UInt8]) {
-        out.append(contentsOf: "{\"time\":\"".utf8)
-        appendTimestamp(to: &out)
-        out.append(contentsOf: "\",\"level\":\"".utf8)
-        out.append(contentsOf: level.rawValue.utf8)
-        out.append(contentsOf: "\",\"msg\":".utf8)
-        JSONText.appendString(message, to: &out)
+        appendOpening(to: &out)
 
         let merged: Logger.Metadata
         if handlerMetadata.isEmpty {
@@ -58,6 +53,16 @@ struct LogRecord: Sendable {
             JSONText.appendMetadataValue(value, to: &out)
         }
         out.append(contentsOf: "}\n".utf8)
+    }
+
+    /// Appends the line up to its metadata: `{"time":…,"level":…,"msg":…` (no closing brace).
+    func appendOpening(to out: inout [UInt8]) {
+        out.append(contentsOf: "{\"time\":\"".utf8)
+        appendTimestamp(to: &out)
+        out.append(contentsOf: "\",\"level\":\"".utf8)
+        out.append(contentsOf: level.rawValue.utf8)
+        out.append(contentsOf: "\",\"msg\":".utf8)
+        JSONText.appendString(message, to: &out)
     }
 
     /// RFC 3339 in UTC with microseconds, e.g. `2026-11-23T14:55:30.123456Z`.
