@@ -61,7 +61,7 @@ public final class CertificateReloader: Service, Sendable {
             let context = self.context
             self.logger.info("TLS certificate reloaded", metadata: [
                 "subject": "\(context.certificateSubject)",
-                "not_after": "\(ISO8601DateFormatter().string(from: notAfter))",
+                "not_after": "\(RFC3339.string(from: notAfter))",
                 "certificate_file": "\(self.configuration.certificateChainFile)",
             ])
             self.onReload?(result)

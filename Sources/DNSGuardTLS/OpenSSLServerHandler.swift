@@ -38,9 +38,31 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler, RemovableChannelH
         var promise: EventLoopPromise<Void>?
     }
 
+    /// Where the connection stands with the server's handshake limit.
+    private enum SlotState {
+        /// No limit applies, or the slot was given back.
+        case none
+        /// No handshake bytes yet: the slot is requested when the first arrive.
+        case notRequested
+        /// Queued for a slot; the ciphertext that arrived meanwhile waits in `deferredCiphertext`.
+        case waiting(TLSHandshakeSlots.Ticket)
+        case held
+    }
+
     private let context: TLSContext
     private let handshakeObserver: (@Sendable (TLSHandshakeOutcome) -> Void)?
-    private var state: State = .idle
+    private let handshakeSlots: TLSHandshakeSlots?
+    private var slot: SlotState
+    private var deferredCiphertext: ByteBuffer?
+    private var state: State = .idle {
+        didSet {
+            // However a handshake ends (done, failed, timed out, peer gone, handler removed), its slot
+            // goes back here.
+            guard case .handshaking = oldValue else { return }
+            if case .handshaking = self.state { return }
+            self.leaveHandshakeSlot()
+        }
+    }
     private var connection: TLSConnection?
     private var handshakeTimer: Scheduled<Void>?
     private var shutdownTimer: Scheduled<Void>?
@@ -56,9 +78,13 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler, RemovableChannelH
     ///   - context: the certificate and settings; read `CertificateReloader.context` once per connection.
     ///   - handshakeObserver: told once how the handshake ended (not called when the server itself closes
     ///     the connection before the handshake finished). Called on the event loop.
-    public init(context: TLSContext, handshakeObserver: (@Sendable (TLSHandshakeOutcome) -> Void)? = nil) {
+    ///   - handshakeSlots: the server's bound on handshakes in progress at once; nil for no bound.
+    public init(context: TLSContext, handshakeSlots: TLSHandshakeSlots? = nil,
+                handshakeObserver: (@Sendable (TLSHandshakeOutcome) -> Void)? = nil) {
         self.context = context
         self.handshakeObserver = handshakeObserver
+        self.handshakeSlots = handshakeSlots
+        self.slot = handshakeSlots == nil ? .none : .notRequested
     }
 
     /// The negotiated protocol version (`TLSv1.2`, `TLSv1.3`) once the handshake is done.
@@ -165,10 +191,11 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler, RemovableChannelH
         case .idle:
             // Only an EmbeddedChannel can deliver data before channelActive; treat it as the start.
             self.startHandshake(context: context)
-            guard case .handshaking = self.state else { return }
+            guard case .handshaking = self.state, self.mayHandshake(bytes, context: context) else { return }
             self.connection?.receive(bytes)
             self.handshakeStep(context: context)
         case .handshaking:
+            guard self.mayHandshake(bytes, context: context) else { return }
             self.connection?.receive(bytes)
             self.handshakeStep(context: context)
         case .active:
@@ -194,8 +221,13 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler, RemovableChannelH
                 }
             }
             self.emitCiphertext(context: context, promise: nil)
-            if case .active = self.state, self.pendingWrites.isEmpty, self.ciphertext == nil {
+            switch self.state {
+            case .active where self.pendingWrites.isEmpty && self.ciphertext == nil:
                 self.connection?.releaseIdleBuffers()
+            case .handshaking where self.ciphertext == nil:
+                self.connection?.releaseHandshakeBuffers()
+            default:
+                break
             }
         case .idle, .closing, .closed:
             self.emitCiphertext(context: context, promise: nil)
@@ -225,6 +257,74 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler, RemovableChannelH
             self.finishClose(context: context, promise: promise)
         case .idle, .closed:
             context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    // MARK: Handshake slots
+
+    /// Whether OpenSSL may work on the handshake now. If not, `bytes` wait with the connection
+    /// until the server's handshake limit hands it a slot.
+    private func mayHandshake(_ bytes: ByteBuffer, context: ChannelHandlerContext) -> Bool {
+        switch self.slot {
+        case .none, .held:
+            return true
+        case .waiting:
+            if self.deferredCiphertext == nil {
+                self.deferredCiphertext = bytes
+            } else {
+                self.deferredCiphertext!.writeImmutableBuffer(bytes)
+            }
+            return false
+        case .notRequested:
+            guard let slots = self.handshakeSlots else { return true }
+            let eventLoop = context.eventLoop
+            let handler = NIOLoopBound((self, context), eventLoop: eventLoop)
+            switch slots.acquire(whenGranted: {
+                eventLoop.execute {
+                    let (handler, context) = handler.value
+                    handler.slotGranted(context: context)
+                }
+            }) {
+            case .granted:
+                self.slot = .held
+                return true
+            case .queued(let ticket):
+                self.slot = .waiting(ticket)
+                self.deferredCiphertext = bytes
+                return false
+            }
+        }
+    }
+
+    private func slotGranted(context: ChannelHandlerContext) {
+        guard case .waiting = self.slot, case .handshaking = self.state else {
+            // The connection's handshake ended while the slot was on its way: pass it on.
+            self.handshakeSlots?.release()
+            return
+        }
+        self.slot = .held
+        if let bytes = self.deferredCiphertext {
+            self.deferredCiphertext = nil
+            self.connection?.receive(bytes)
+        }
+        self.handshakeStep(context: context)
+        // What the end of a read would have done: hand on any request that came with the
+        // client's Finished, send what OpenSSL produced, give back idle buffers.
+        self.channelReadComplete(context: context)
+    }
+
+    private func leaveHandshakeSlot() {
+        switch self.slot {
+        case .held:
+            self.slot = .none
+            self.handshakeSlots?.release()
+        case .waiting(let ticket):
+            self.slot = .none
+            self.deferredCiphertext = nil
+            // When the ticket is already gone its grant is on the way, and `slotGranted` passes it on.
+            self.handshakeSlots?.cancel(ticket)
+        case .notRequested, .none:
+            self.slot = .none
         }
     }
 

@@ -11,7 +11,9 @@ struct ConfigurationParser {
     func parse(yaml: String) throws(ConfigurationError) -> DNSGuardConfiguration {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            // The basic resolver: every scalar is read as text and typed by this parser, and the
+            // default resolver would compile its regular expressions (loading ICU) to tag them.
+            root = try Yams.compose(yaml: yaml, .basic)
         } catch let YamlError.duplicatedKeysInMapping(duplicates, _) {
             throw ConfigurationError(source: source, key: duplicates.joined(separator: ", "), reason: "is given twice in one mapping")
         } catch {
@@ -201,6 +203,7 @@ struct ConfigurationParser {
         var tls = TLSSettings()
         let fields = try entries(node, at: path, allowed: [
             "certFile", "keyFile", "clientCAFile", "sessionTickets", "reloadInterval", "handshakeTimeout",
+            "maxConcurrentHandshakes",
         ])
         for (key, value) in fields {
             let keyPath = join(path, key)
@@ -210,6 +213,7 @@ struct ConfigurationParser {
             case "clientCAFile": tls.clientCAFile = isNull(value) ? nil : try string(value, at: keyPath)
             case "sessionTickets": tls.sessionTickets = try boolean(value, at: keyPath)
             case "reloadInterval": tls.reloadInterval = try seconds(value, at: keyPath, in: 0.1...86400)
+            case "maxConcurrentHandshakes": tls.maxConcurrentHandshakes = try integer(value, at: keyPath, in: 1...100_000)
             default: tls.handshakeTimeout = try seconds(value, at: keyPath, in: 0.1...300)
             }
         }

@@ -71,6 +71,7 @@ public struct DNSGuardConfiguration: Sendable, Equatable {
             sessionTickets: false
             reloadInterval: 10         # seconds
             handshakeTimeout: 10       # seconds
+            maxConcurrentHandshakes: 128  # more new connections wait their turn
           limits:
             maxBodyBytes: 3145728
             maxHeaderBytes: 16384

@@ -11,6 +11,9 @@ public struct TLSSettings: Sendable, Equatable {
     public var reloadInterval: Double
     /// Seconds a client has to finish the handshake.
     public var handshakeTimeout: Double
+    /// Handshakes worked on at once; more wait their turn (a handshake in progress holds several
+    /// times the memory of an established connection).
+    public var maxConcurrentHandshakes: Int
 
     public init(
         certFile: String = "/etc/dnsguard/tls/tls.crt",
@@ -18,7 +21,8 @@ public struct TLSSettings: Sendable, Equatable {
         clientCAFile: String? = nil,
         sessionTickets: Bool = false,
         reloadInterval: Double = 10,
-        handshakeTimeout: Double = 10
+        handshakeTimeout: Double = 10,
+        maxConcurrentHandshakes: Int = 128
     ) {
         self.certFile = certFile
         self.keyFile = keyFile
@@ -26,5 +30,6 @@ public struct TLSSettings: Sendable, Equatable {
         self.sessionTickets = sessionTickets
         self.reloadInterval = reloadInterval
         self.handshakeTimeout = handshakeTimeout
+        self.maxConcurrentHandshakes = maxConcurrentHandshakes
     }
 }

@@ -120,7 +120,7 @@ struct ServeCommand: AsyncParsableCommand {
                     metrics.recordCertificateReload(result: "success")
                     metrics.setCertificateExpiry(notAfter)
                     logger.info("certificate reload", metadata: [
-                        "result": "success", "notAfter": .string(ISO8601DateFormatter().string(from: notAfter)),
+                        "result": "success", "notAfter": .string(RFC3339.string(from: notAfter)),
                     ])
                 case .failed(let reason):
                     metrics.recordCertificateReload(result: "failure")
@@ -134,18 +134,19 @@ struct ServeCommand: AsyncParsableCommand {
         metrics.setCertificateExpiry(reloader.context.certificateNotAfter)
         logger.info("certificate", metadata: [
             "subject": .string(reloader.context.certificateSubject),
-            "notAfter": .string(ISO8601DateFormatter().string(from: reloader.context.certificateNotAfter)),
+            "notAfter": .string(RFC3339.string(from: reloader.context.certificateNotAfter)),
         ])
 
         let readiness = ServerReadiness {
             reloader.context.certificateNotAfter > Date() ? nil : "the serving certificate has expired"
         }
         let policy = AdmissionPolicy(configuration: configuration, platform: resolved.platform)
+        let handshakeSlots = TLSHandshakeSlots(limit: configuration.server.tls.maxConcurrentHandshakes)
         let server = WebhookServer(
             configuration: WebhookServer.Configuration(configuration.server),
             reviewer: policy,
             tls: {
-                OpenSSLServerHandler(context: reloader.context) { outcome in
+                OpenSSLServerHandler(context: reloader.context, handshakeSlots: handshakeSlots) { outcome in
                     metrics.recordHandshake(result: outcome.metricLabel)
                 }
             },

@@ -9,7 +9,8 @@ final class LoopbackServer: Sendable {
     private let channel: any Channel
 
     /// - Parameter context: called once per accepted connection (a reloader's current context).
-    init(context: @escaping @Sendable () -> TLSContext) async throws {
+    /// - Parameter handshakeSlots: the bound on handshakes in progress, if any.
+    init(handshakeSlots: TLSHandshakeSlots? = nil, context: @escaping @Sendable () -> TLSContext) async throws {
         let box = OutcomeSink()
         // Its own loop: one test's heavy transfer must not stall another test's handshakes.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -19,7 +20,8 @@ final class LoopbackServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        OpenSSLServerHandler(context: context(), handshakeObserver: { box.record($0) }))
+                        OpenSSLServerHandler(context: context(), handshakeSlots: handshakeSlots,
+                                             handshakeObserver: { box.record($0) }))
                     try channel.pipeline.syncOperations.addHandler(HTTPTestHandler())
                 }
             }
