@@ -31,8 +31,8 @@ build_release() {
     BIN="$DNSGUARD_BIN"
     return
   fi
-  (cd "$ROOT" && swift build -c release --product dnsguard >/dev/null)
-  BIN="$(cd "$ROOT" && swift build -c release --show-bin-path)/dnsguard"
+  (cd "$ROOT" && swift build -c release --static-swift-stdlib --product dnsguard >/dev/null)
+  BIN="$(cd "$ROOT" && swift build -c release --static-swift-stdlib --show-bin-path)/dnsguard"
 }
 
 # make_ca DIR: a P-256 CA in DIR/ca.crt, DIR/ca.key.
