@@ -301,8 +301,11 @@ struct JSONScanner: ~Copyable {
     }
 
     /// Skips 8 bytes at a time while all of them are ASCII and none is a quote, a backslash or a control
-    /// character: long strings (annotations, embedded files) are most of a large object's bytes. Any
-    /// other byte (non-ASCII ones included, which must be checked as UTF-8) ends the fast path.
+    /// character: long strings (annotations, embedded files) are most of a large object's bytes. It
+    /// stops exactly on the first other byte (non-ASCII ones included, which must be checked as UTF-8),
+    /// so the caller handles each special byte once instead of stepping byte by byte up to it: most keys
+    /// and values are shorter than a word, and their closing quote is found by the first load.
+    @inline(__always)
     private mutating func skipPlainStringBytes() {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highBits: UInt64 = 0x8080_8080_8080_8080
@@ -312,7 +315,13 @@ struct JSONScanner: ~Copyable {
             let backslashes = word ^ (ones &* 0x5C)
             let special = ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)
                 | ((word &- ones &* 0x20) & ~word) | word
-            if special & highBits != 0 { return }
+            let flagged = special & highBits
+            if flagged != 0 {
+                // The lowest flagged byte is exact: a subtraction's borrow only runs upward from a byte
+                // that is itself flagged, so only bytes above the first special one can be false hits.
+                offset += flagged.trailingZeroBitCount >> 3
+                return
+            }
             offset += 8
         }
     }
