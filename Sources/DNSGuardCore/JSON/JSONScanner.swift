@@ -26,6 +26,7 @@ struct JSONScanner: ~Copyable {
     enum ValueKind { case object, array, string, number, bool, null }
 
     /// The kind of the next value, after skipping whitespace; fails at the end of input.
+    @inline(__always)
     mutating func peekKind() throws(JSONSyntaxError) -> ValueKind {
         skipWhitespace()
         guard offset < bytes.count else { throw error("unexpected end of JSON") }
@@ -88,16 +89,61 @@ struct JSONScanner: ~Copyable {
         depth -= 1
     }
 
-    /// Skips one value of any kind, checking its syntax.
+    /// Skips one value of any kind, checking its syntax. Most of a Pod is skipped, so containers are
+    /// walked here directly rather than through `forEachMember`/`forEachElement`: a closure call per
+    /// member and element was a large share of the cost. Errors and their offsets are the same.
     mutating func skipValue() throws(JSONSyntaxError) {
         switch try peekKind() {
-        case .object: try forEachMember { scanner, _ throws(JSONSyntaxError) in try scanner.skipValue() }
-        case .array: try forEachElement { scanner, _ throws(JSONSyntaxError) in try scanner.skipValue() }
+        case .object: try skipObject()
+        case .array: try skipArray()
         case .string: _ = try scanString()
         case .number: _ = try scanNumber()
         case .bool: _ = try readBool()
         case .null: try readLiteral("null")
         }
+    }
+
+    /// `forEachMember` with every value skipped; `offset` is on the `{`.
+    private mutating func skipObject() throws(JSONSyntaxError) {
+        offset += 1
+        try enter()
+        skipWhitespace()
+        if consume(UInt8(ascii: "}")) {
+            depth -= 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            guard offset < bytes.count else { throw error("unexpected end of JSON") }
+            guard bytes[offset] == UInt8(ascii: "\"") else { throw error("expected a member name") }
+            _ = try scanString()
+            try expect(UInt8(ascii: ":"))
+            try skipValue()
+            skipWhitespace()
+            if consume(UInt8(ascii: ",")) { continue }
+            if consume(UInt8(ascii: "}")) { break }
+            throw error("expected ',' or '}' in an object")
+        }
+        depth -= 1
+    }
+
+    /// `forEachElement` with every element skipped; `offset` is on the `[`.
+    private mutating func skipArray() throws(JSONSyntaxError) {
+        offset += 1
+        try enter()
+        skipWhitespace()
+        if consume(UInt8(ascii: "]")) {
+            depth -= 1
+            return
+        }
+        while true {
+            try skipValue()
+            skipWhitespace()
+            if consume(UInt8(ascii: ",")) { continue }
+            if consume(UInt8(ascii: "]")) { break }
+            throw error("expected ',' or ']' in an array")
+        }
+        depth -= 1
     }
 
     /// After the top-level value: only whitespace may follow.
@@ -177,16 +223,17 @@ struct JSONScanner: ~Copyable {
     }
 
     /// Whether a key token equals `name` (byte comparison; keys with escapes are decoded first).
+    /// Inlined, so that a key of another length, which is most of them, costs one comparison.
+    @inline(__always)
     func key(_ token: StringToken, is name: StaticString) -> Bool {
         if token.hasEscapes { return decode(token) == name.description }
         let length = token.end - token.start
-        return name.withUTF8Buffer { expected in
-            guard length == expected.count else { return false }
-            for position in 0..<length where bytes[token.start + position] != expected[position] {
-                return false
-            }
-            return true
+        guard length == name.utf8CodeUnitCount else { return false }
+        let expected = name.utf8Start
+        for position in 0..<length where bytes[token.start + position] != expected[position] {
+            return false
         }
+        return true
     }
 
     /// The text of a string token, escapes resolved.
@@ -377,7 +424,10 @@ struct JSONScanner: ~Copyable {
         offset += literal.utf8CodeUnitCount
     }
 
+    @inline(__always)
     private mutating func skipWhitespace() {
+        // Reviews from the API server are compact: the common case is one comparison.
+        if offset < bytes.count, bytes[offset] > 0x20 { return }
         while offset < bytes.count {
             switch bytes[offset] {
             case 0x20, 0x0A, 0x0D, 0x09: offset += 1
@@ -386,12 +436,14 @@ struct JSONScanner: ~Copyable {
         }
     }
 
+    @inline(__always)
     private mutating func consume(_ byte: UInt8) -> Bool {
         guard offset < bytes.count, bytes[offset] == byte else { return false }
         offset += 1
         return true
     }
 
+    @inline(__always)
     private mutating func expect(_ byte: UInt8) throws(JSONSyntaxError) {
         skipWhitespace()
         guard consume(byte) else {
@@ -400,6 +452,7 @@ struct JSONScanner: ~Copyable {
         }
     }
 
+    @inline(__always)
     private mutating func enter() throws(JSONSyntaxError) {
         depth += 1
         guard depth <= Self.maximumDepth else { throw error("JSON nested deeper than \(Self.maximumDepth) levels") }
