@@ -44,12 +44,10 @@ public struct AdmissionPolicy: Sendable {
         response.warnings = Self.sanitized(response.warnings)
         audit.warnings = response.warnings
         audit.patch = response.patch
-        var annotations = ["decision": audit.decision.rawValue, "reason": audit.reason]
-        if let profile = audit.profile { annotations["profile"] = profile }
-        if let rule = audit.rule { annotations["rule"] = rule }
-        response.auditAnnotations = annotations
+        // The audit annotations (decision, reason, profile, rule) are written from the record.
         return AdmissionResult(
-            responseBody: response.encodedReview(apiVersion: review.apiVersion), audit: audit, allowed: response.allowed)
+            responseBody: response.encodedReview(apiVersion: review.apiVersion, annotating: audit), audit: audit,
+            allowed: response.allowed)
     }
 
     // MARK: - Webhooks
@@ -154,11 +152,15 @@ public struct AdmissionPolicy: Sendable {
     /// The API server drops a warning with control characters; a value copied from the object (an
     /// option name) could carry one, so they become spaces.
     private static func sanitized(_ warnings: [String]) -> [String] {
-        warnings.map { warning in
-            guard warning.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return warning }
-            return String(String.UnicodeScalarView(warning.unicodeScalars.map {
-                $0.properties.generalCategory == .control ? " " : $0
-            }))
+        // Nearly always none: keep the array rather than build a copy.
+        guard warnings.contains(where: { $0.unicodeScalars.contains(where: isControl) }) else { return warnings }
+        return warnings.map { warning in
+            guard warning.unicodeScalars.contains(where: isControl) else { return warning }
+            return String(String.UnicodeScalarView(warning.unicodeScalars.map { isControl($0) ? " " : $0 }))
         }
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.generalCategory == .control
     }
 }

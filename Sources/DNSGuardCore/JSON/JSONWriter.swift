@@ -4,9 +4,10 @@ struct JSONWriter {
     private(set) var bytes: [UInt8] = []
     /// Two-space indentation when set; compact otherwise.
     private let pretty: Bool
+    /// How many objects and arrays are open. Whether the current one already has a member (and the
+    /// next needs a comma) is read from the last byte written, which is its bracket while it is empty,
+    /// instead of from a stack that cost an allocation per writer.
     private var level = 0
-    /// Whether the current object/array already has a member (a comma goes before the next).
-    private var hasMember: [Bool] = []
 
     init(pretty: Bool = false, capacity: Int = 256) {
         self.pretty = pretty
@@ -38,9 +39,13 @@ struct JSONWriter {
         text.withUTF8 { utf8 in
             // Copy runs that need no escaping in one append; escape the rest byte by byte.
             var runStart = 0
-            for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-                runStart = index + 1
+            var index = 0
+            while index < utf8.count {
+                let byte = utf8[index]
+                index += 1
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<(index - 1)]))
+                runStart = index
                 switch byte {
                 case UInt8(ascii: "\""): append("\\\"")
                 case UInt8(ascii: "\\"): append("\\\\")
@@ -56,6 +61,43 @@ struct JSONWriter {
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// `data` in base64 (RFC 4648, padded, no line breaks) as a JSON string, written straight into the
+    /// buffer: the patch in a response, without a `Data` and a `String` per request. The alphabet needs
+    /// no escaping.
+    mutating func base64String(_ data: [UInt8]) {
+        separate()
+        bytes.reserveCapacity(bytes.count + (data.count + 2) / 3 * 4 + 2)
+        bytes.append(UInt8(ascii: "\""))
+        var index = 0
+        while index + 3 <= data.count {
+            let group = UInt32(data[index]) << 16 | UInt32(data[index + 1]) << 8 | UInt32(data[index + 2])
+            appendBase64Digits(of: group, count: 4)
+            index += 3
+        }
+        switch data.count - index {
+        case 1:
+            appendBase64Digits(of: UInt32(data[index]) << 16, count: 2)
+            append("==")
+        case 2:
+            appendBase64Digits(of: UInt32(data[index]) << 16 | UInt32(data[index + 1]) << 8, count: 3)
+            append("=")
+        default:
+            break
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// The first `count` six-bit digits of a 24-bit group.
+    @inline(__always)
+    private mutating func appendBase64Digits(of group: UInt32, count: Int) {
+        // Each index is masked to six bits, within the 64-byte alphabet.
+        let alphabet = Self.base64Alphabet.utf8Start
+        bytes.append(alphabet[Int(group >> 18 & 0x3F)])
+        bytes.append(alphabet[Int(group >> 12 & 0x3F)])
+        if count > 2 { bytes.append(alphabet[Int(group >> 6 & 0x3F)]) }
+        if count > 3 { bytes.append(alphabet[Int(group & 0x3F)]) }
     }
 
     mutating func bool(_ value: Bool) {
@@ -104,38 +146,35 @@ struct JSONWriter {
         }
     }
 
-    /// Bytes that are already JSON (a value encoded elsewhere).
-    mutating func raw(_ json: some Sequence<UInt8>) {
-        separate()
-        bytes.append(contentsOf: json)
-    }
-
     // MARK: - Layout
 
     private var suppressSeparator = false
+
+    /// Whether the innermost open object or array has no member yet: every member ends in a value,
+    /// and no value ends in an opening bracket.
+    private var atFirstMember: Bool {
+        bytes.last == UInt8(ascii: "{") || bytes.last == UInt8(ascii: "[")
+    }
 
     private mutating func separate() {
         if suppressSeparator {
             suppressSeparator = false
             return
         }
-        guard !hasMember.isEmpty else { return }
-        if hasMember[hasMember.count - 1] { bytes.append(UInt8(ascii: ",")) }
-        hasMember[hasMember.count - 1] = true
+        guard level > 0 else { return }
+        if !atFirstMember { bytes.append(UInt8(ascii: ",")) }
         newline()
     }
 
     private mutating func open(_ bracket: UInt8) {
         separate()
         bytes.append(bracket)
-        hasMember.append(false)
         level += 1
     }
 
     private mutating func close(_ bracket: UInt8) {
         level -= 1
-        let hadMembers = hasMember.removeLast()
-        if hadMembers { newline() }
+        if !atFirstMember { newline() }
         bytes.append(bracket)
     }
 
@@ -150,4 +189,5 @@ struct JSONWriter {
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
+    private static let base64Alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 }
