@@ -47,8 +47,7 @@ struct OptionMerge: Hashable {
 extension DNSOption {
     /// The option as it appears in a Pod: `{"name": ..., "value": ...}`.
     var jsonValue: JSONValue {
-        var members: [(key: String, value: JSONValue)] = [("name", .string(name))]
-        if let value { members.append(("value", .string(value))) }
-        return .object(members)
+        guard let value else { return .object([("name", .string(name))]) }
+        return .object([("name", .string(name)), ("value", .string(value))])
     }
 }
