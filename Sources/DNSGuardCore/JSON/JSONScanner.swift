@@ -41,57 +41,81 @@ struct JSONScanner: ~Copyable {
         }
     }
 
+    /// Where a reader is within an object or array it walks member by member.
+    struct Cursor {
+        /// The position of the current member or element; -1 before the first.
+        fileprivate(set) var index = -1
+    }
+
+    /// Opens an object: `nextMember` then gives its members one by one.
+    mutating func beginObject() throws(JSONSyntaxError) -> Cursor {
+        try expect(UInt8(ascii: "{"))
+        try enter()
+        return Cursor()
+    }
+
+    /// The next member's key, leaving the scanner on its value, which the caller must read or skip
+    /// before asking again; `nil` once the object is closed. A loop over this is how the decoders
+    /// read objects: with a closure per object, the values they fill in were captured and copied.
+    mutating func nextMember(_ cursor: inout Cursor) throws(JSONSyntaxError) -> StringToken? {
+        skipWhitespace()
+        if consume(UInt8(ascii: "}")) {
+            depth -= 1
+            return nil
+        }
+        if cursor.index >= 0 {
+            guard consume(UInt8(ascii: ",")) else { throw error("expected ',' or '}' in an object") }
+            skipWhitespace()
+        }
+        cursor.index += 1
+        guard offset < bytes.count else { throw error("unexpected end of JSON") }
+        guard bytes[offset] == UInt8(ascii: "\"") else { throw error("expected a member name") }
+        let key = try scanString()
+        try expect(UInt8(ascii: ":"))
+        return key
+    }
+
+    /// Opens an array: `nextElement` then moves to its elements one by one.
+    mutating func beginArray() throws(JSONSyntaxError) -> Cursor {
+        try expect(UInt8(ascii: "["))
+        try enter()
+        return Cursor()
+    }
+
+    /// Moves to the next element (the caller must read or skip it before asking again); false once
+    /// the array is closed. `cursor.index` is the element's index.
+    mutating func nextElement(_ cursor: inout Cursor) throws(JSONSyntaxError) -> Bool {
+        skipWhitespace()
+        if consume(UInt8(ascii: "]")) {
+            depth -= 1
+            return false
+        }
+        if cursor.index >= 0, !consume(UInt8(ascii: ",")) { throw error("expected ',' or ']' in an array") }
+        cursor.index += 1
+        return true
+    }
+
     /// Calls `body` with each member's key; `body` must consume the member's value (read or skip it).
     mutating func forEachMember(
         _ body: (inout JSONScanner, StringToken) throws(JSONSyntaxError) -> Void
     ) throws(JSONSyntaxError) {
-        try expect(UInt8(ascii: "{"))
-        try enter()
-        skipWhitespace()
-        if consume(UInt8(ascii: "}")) {
-            depth -= 1
-            return
-        }
-        while true {
-            skipWhitespace()
-            guard offset < bytes.count else { throw error("unexpected end of JSON") }
-            guard bytes[offset] == UInt8(ascii: "\"") else { throw error("expected a member name") }
-            let key = try scanString()
-            skipWhitespace()
-            try expect(UInt8(ascii: ":"))
+        var cursor = try beginObject()
+        while let key = try nextMember(&cursor) {
             try body(&self, key)
-            skipWhitespace()
-            if consume(UInt8(ascii: ",")) { continue }
-            if consume(UInt8(ascii: "}")) { break }
-            throw error("expected ',' or '}' in an object")
         }
-        depth -= 1
     }
 
     /// Calls `body` with each element's index; `body` must consume the element.
     mutating func forEachElement(_ body: (inout JSONScanner, Int) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) {
-        try expect(UInt8(ascii: "["))
-        try enter()
-        skipWhitespace()
-        if consume(UInt8(ascii: "]")) {
-            depth -= 1
-            return
+        var cursor = try beginArray()
+        while try nextElement(&cursor) {
+            try body(&self, cursor.index)
         }
-        var index = 0
-        while true {
-            try body(&self, index)
-            index += 1
-            skipWhitespace()
-            if consume(UInt8(ascii: ",")) { continue }
-            if consume(UInt8(ascii: "]")) { break }
-            throw error("expected ',' or ']' in an array")
-        }
-        depth -= 1
     }
 
     /// Skips one value of any kind, checking its syntax. Most of a Pod is skipped, so containers are
-    /// walked here directly rather than through `forEachMember`/`forEachElement`: a closure call per
-    /// member and element was a large share of the cost. Errors and their offsets are the same.
+    /// walked by their own loops rather than through `nextMember`/`nextElement` (the same syntax, the
+    /// same errors at the same offsets): the call per member and element was a large share of the cost.
     mutating func skipValue() throws(JSONSyntaxError) {
         switch try peekKind() {
         case .object: try skipObject()
@@ -103,7 +127,7 @@ struct JSONScanner: ~Copyable {
         }
     }
 
-    /// `forEachMember` with every value skipped; `offset` is on the `{`.
+    /// An object's members, each value skipped; `offset` is on the `{`.
     private mutating func skipObject() throws(JSONSyntaxError) {
         offset += 1
         try enter()
@@ -127,7 +151,7 @@ struct JSONScanner: ~Copyable {
         depth -= 1
     }
 
-    /// `forEachElement` with every element skipped; `offset` is on the `[`.
+    /// An array's elements, each skipped; `offset` is on the `[`.
     private mutating func skipArray() throws(JSONSyntaxError) {
         offset += 1
         try enter()
@@ -167,6 +191,27 @@ struct JSONScanner: ~Copyable {
             return nil
         }
         return try readString()
+    }
+
+    /// `readOptionalString`, returning the matching string of `known` when the text is one of them:
+    /// a value that is nearly always one of a few (the review's apiVersion) then costs no allocation.
+    mutating func readOptionalString(reusing known: [String]) throws(JSONSyntaxError) -> String? {
+        if try peekKind() == .null {
+            try readLiteral("null")
+            return nil
+        }
+        guard bytes[offset] == UInt8(ascii: "\"") else { throw error("expected a string") }
+        let token = try scanString()
+        if !token.hasEscapes, let match = known.first(where: { equals(token, $0) }) { return match }
+        return decode(token)
+    }
+
+    /// Whether an unescaped string token holds exactly the UTF-8 of `text`.
+    private func equals(_ token: StringToken, _ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { expected in
+            expected.elementsEqual(UnsafeRawBufferPointer(rebasing: bytes[token.start..<token.end]))
+        }
     }
 
     mutating func readBool() throws(JSONSyntaxError) -> Bool {
@@ -280,9 +325,24 @@ struct JSONScanner: ~Copyable {
 
     // MARK: - Lexing
 
+    /// Most strings (keys, names, enum values) are plain ASCII: their closing quote is the first
+    /// special byte. That case is inlined where strings are read; anything else (escapes, UTF-8,
+    /// errors, the last few bytes of the input) continues out of line from where it stopped.
+    @inline(__always)
     private mutating func scanString() throws(JSONSyntaxError) -> StringToken {
         offset += 1  // opening quote
         let start = offset
+        skipPlainStringBytes()
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") {
+            offset += 1
+            return StringToken(start: start, end: offset - 1, hasEscapes: false)
+        }
+        return try scanStringSlowly(from: start)
+    }
+
+    /// The rest of a string starting at `start`, from wherever the plain-byte skip stopped.
+    @inline(never)
+    private mutating func scanStringSlowly(from start: Int) throws(JSONSyntaxError) -> StringToken {
         var hasEscapes = false
         while offset < bytes.count {
             skipPlainStringBytes()
