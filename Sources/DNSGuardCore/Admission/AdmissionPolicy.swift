@@ -22,7 +22,24 @@ public struct AdmissionPolicy: Sendable {
     /// Decodes an AdmissionReview (v1 or v1beta1), decides, encodes the response in the request's
     /// apiVersion with the request's uid. Throws only when no valid response can be produced.
     public func review(_ body: Data, webhook: WebhookKind) throws(AdmissionReviewError) -> AdmissionResult {
-        let review = try AdmissionReview.decode(body)
+        let outcome: Result<AdmissionResult, AdmissionReviewError> = body.withUnsafeBytes { bytes in
+            do throws(AdmissionReviewError) {
+                return .success(try review(bytes, webhook: webhook))
+            } catch {
+                return .failure(error)
+            }
+        }
+        // A switch rather than `get()`, which is not specialised and destroys the result generically.
+        switch outcome {
+        case let .success(result): return result
+        case let .failure(error): throw error
+        }
+    }
+
+    /// `review` of a body the caller holds in memory (a server's receive buffer), read in place
+    /// without a copy: the bytes are only used during the call.
+    public func review(_ body: UnsafeRawBufferPointer, webhook: WebhookKind) throws(AdmissionReviewError) -> AdmissionResult {
+        let review = try AdmissionReviewDecoder.decode(body)
         return decide(review, webhook: webhook)
     }
 
