@@ -21,6 +21,11 @@ struct OptionMerge: Hashable {
     }
 
     init(existing: [DNSOption], profile: DNSProfile) {
+        // Most Pods set no options: they get the profile's list as it is, shared rather than rebuilt.
+        guard !existing.isEmpty else {
+            appended = profile.options
+            return
+        }
         for option in profile.options {
             let positions = existing.indices.filter { existing[$0].name == option.name }
             guard let last = positions.last else {
