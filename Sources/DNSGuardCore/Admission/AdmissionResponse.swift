@@ -37,7 +37,11 @@ public struct AdmissionResponse: Sendable, Hashable {
     }
 
     /// The patch as the JSON array the API server applies (before base64).
-    public var patchJSON: Data { Data(Self.patchBytes(patch)) }
+    public var patchJSON: Data {
+        var writer = JSONWriter(capacity: 32 + patch.count * 96)
+        Self.writePatch(patch, into: &writer)
+        return Data(writer.bytes)
+    }
 
     /// The whole AdmissionReview answering a request of `apiVersion`.
     public func encodedReview(apiVersion: String) -> Data {
@@ -76,8 +80,9 @@ public struct AdmissionResponse: Sendable, Hashable {
     private func encodedReview(
         apiVersion: String, annotationCount: Int, _ writeAnnotations: (inout JSONWriter) -> Void
     ) -> Data {
-        let patchJSON = patch.isEmpty ? [] : Self.patchBytes(patch)
-        var capacity = 320 + apiVersion.utf8.count + uid.utf8.count + patchJSON.count / 3 * 4
+        // Generous for a patch (its JSON and then its base64 text are written in this buffer), so that
+        // the buffer is allocated once.
+        var capacity = 320 + apiVersion.utf8.count + uid.utf8.count + patch.count * 256
         for warning in warnings { capacity += warning.utf8.count + 3 }
         if let denial { capacity += denial.message.utf8.count + denial.reason.utf8.count }
         var writer = JSONWriter(capacity: capacity)
@@ -96,7 +101,7 @@ public struct AdmissionResponse: Sendable, Hashable {
             writer.key("patchType")
             writer.string("JSONPatch")
             writer.key("patch")
-            writer.base64String(patchJSON)
+            writer.base64String { Self.writePatch(patch, into: &$0) }
         }
         if let denial, !allowed {
             writer.key("status")
@@ -128,8 +133,7 @@ public struct AdmissionResponse: Sendable, Hashable {
         return Data(writer.bytes)
     }
 
-    static func patchBytes(_ patch: [PatchOperation]) -> [UInt8] {
-        var writer = JSONWriter(capacity: 32 + patch.count * 96)
+    private static func writePatch(_ patch: [PatchOperation], into writer: inout JSONWriter) {
         writer.beginArray()
         for operation in patch {
             writer.beginObject()
@@ -144,6 +148,5 @@ public struct AdmissionResponse: Sendable, Hashable {
             writer.endObject()
         }
         writer.endArray()
-        return writer.bytes
     }
 }

@@ -65,41 +65,62 @@ struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
     }
 
-    /// `data` in base64 (RFC 4648, padded, no line breaks) as a JSON string, written straight into the
-    /// buffer: the patch in a response, without a `Data` and a `String` per request. The alphabet needs
-    /// no escaping.
-    mutating func base64String(_ data: [UInt8]) {
+    /// A JSON string holding the base64 (RFC 4648, padded, no line breaks) of the compact JSON that
+    /// `body` writes: the patch in a response. The JSON goes where its base64 text will be and is
+    /// encoded over itself from the end, so it needs no buffer (and no `Data` or `String`) of its own.
+    mutating func base64String(ofJSON body: (inout JSONWriter) -> Void) {
         separate()
-        bytes.reserveCapacity(bytes.count + (data.count + 2) / 3 * 4 + 2)
         bytes.append(UInt8(ascii: "\""))
-        var index = 0
-        while index + 3 <= data.count {
-            let group = UInt32(data[index]) << 16 | UInt32(data[index + 1]) << 8 | UInt32(data[index + 2])
-            appendBase64Digits(of: group, count: 4)
-            index += 3
-        }
-        switch data.count - index {
-        case 1:
-            appendBase64Digits(of: UInt32(data[index]) << 16, count: 2)
-            append("==")
-        case 2:
-            appendBase64Digits(of: UInt32(data[index]) << 16 | UInt32(data[index + 1]) << 8, count: 3)
-            append("=")
-        default:
-            break
-        }
+        let start = bytes.count
+        // The nested JSON is a value of its own: a fresh writer state over the same bytes.
+        var nested = JSONWriter(capacity: 0)
+        swap(&nested.bytes, &bytes)
+        body(&nested)
+        swap(&nested.bytes, &bytes)
+
+        let count = bytes.count - start
+        bytes.append(contentsOf: repeatElement(0, count: (count + 2) / 3 * 4 - count))
+        bytes.withUnsafeMutableBufferPointer { Self.encodeBase64InPlace($0, from: start, count: count) }
         bytes.append(UInt8(ascii: "\""))
     }
 
-    /// The first `count` six-bit digits of a 24-bit group.
+    /// Replaces the `count` bytes at `start` with their base64 text, which fills `buffer` to its end.
+    /// Group g is read from start + 3g and written to start + 4g: going from the last group to the
+    /// first, a group's output only covers its own input (read first) and that of later groups, which
+    /// are already encoded. Every position is below start + 4 × ⌈count / 3⌉ = `buffer.count`.
+    private static func encodeBase64InPlace(_ buffer: UnsafeMutableBufferPointer<UInt8>, from start: Int, count: Int) {
+        precondition(buffer.count == start + (count + 2) / 3 * 4)
+        let groups = count / 3
+        switch count - groups * 3 {
+        case 1:
+            let group = UInt32(buffer[start + groups * 3]) << 16
+            writeBase64Digits(of: group, count: 2, to: buffer, at: start + groups * 4)
+            buffer[start + groups * 4 + 2] = UInt8(ascii: "=")
+            buffer[start + groups * 4 + 3] = UInt8(ascii: "=")
+        case 2:
+            let group = UInt32(buffer[start + groups * 3]) << 16 | UInt32(buffer[start + groups * 3 + 1]) << 8
+            writeBase64Digits(of: group, count: 3, to: buffer, at: start + groups * 4)
+            buffer[start + groups * 4 + 3] = UInt8(ascii: "=")
+        default:
+            break
+        }
+        for index in stride(from: groups - 1, through: 0, by: -1) {
+            let input = start + index * 3
+            let group = UInt32(buffer[input]) << 16 | UInt32(buffer[input + 1]) << 8 | UInt32(buffer[input + 2])
+            writeBase64Digits(of: group, count: 4, to: buffer, at: start + index * 4)
+        }
+    }
+
+    /// The first `count` six-bit digits of a 24-bit group, written from `position` on.
     @inline(__always)
-    private mutating func appendBase64Digits(of group: UInt32, count: Int) {
+    private static func writeBase64Digits(
+        of group: UInt32, count: Int, to buffer: UnsafeMutableBufferPointer<UInt8>, at position: Int
+    ) {
         // Each index is masked to six bits, within the 64-byte alphabet.
-        let alphabet = Self.base64Alphabet.utf8Start
-        bytes.append(alphabet[Int(group >> 18 & 0x3F)])
-        bytes.append(alphabet[Int(group >> 12 & 0x3F)])
-        if count > 2 { bytes.append(alphabet[Int(group >> 6 & 0x3F)]) }
-        if count > 3 { bytes.append(alphabet[Int(group & 0x3F)]) }
+        let alphabet = base64Alphabet.utf8Start
+        for digit in 0..<count {
+            buffer[position + digit] = alphabet[Int(group >> UInt32(18 - 6 * digit) & 0x3F)]
+        }
     }
 
     mutating func bool(_ value: Bool) {
