@@ -141,6 +141,36 @@ import Testing
         }
     }
 
+    /// The server hands the policy its receive buffer in place: the same bytes must get the same
+    /// answer, audit record and error as through `Data`, also from a buffer that starts mid-way in
+    /// memory (offsets and error positions count from the buffer's start).
+    @Test(arguments: ["pod-create-v1.json", "pod-create-v1beta1.json", "pod-create-use-vc.json", "pod-update-v1.json"])
+    func aBufferInPlaceIsReviewedLikeData(fixture: String) throws {
+        let body = try Fixture.data(fixture)
+        let policy = AdmissionPolicy(configuration: TestConfiguration.configuration, platform: .ec2)
+        let padded = [UInt8](repeating: 0x20, count: 5) + [UInt8](body)
+        for webhook in [WebhookKind.mutatePods(profile: "isolated"), .validatePods, .validateConfigMaps] {
+            for length in [body.count, body.count / 2] {
+                let viaData = Result { () throws(AdmissionReviewError) in try policy.review(body.prefix(length), webhook: webhook) }
+                let inPlace = padded.withUnsafeBytes { bytes in
+                    Result { () throws(AdmissionReviewError) in
+                        try policy.review(UnsafeRawBufferPointer(rebasing: bytes[5..<(5 + length)]), webhook: webhook)
+                    }
+                }
+                switch (viaData, inPlace) {
+                case let (.success(expected), .success(actual)):
+                    #expect(actual.responseBody == expected.responseBody)
+                    #expect(actual.audit == expected.audit)
+                    #expect(actual.allowed == expected.allowed)
+                case let (.failure(expected), .failure(actual)):
+                    #expect(actual == expected)
+                default:
+                    Issue.record("\(fixture), \(length) bytes: \(viaData) in place gave \(inPlace)")
+                }
+            }
+        }
+    }
+
     @Test func theUIDIsKeptForTheLogWhenTheRestIsBroken() {
         let body = #"{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","request":{"uid":"abc","object":{"spec":{"hostNetwork":1}}}}"#
         #expect {

@@ -62,4 +62,16 @@ import Testing
         let foundation = try JSONSerialization.jsonObject(with: response.encodedReview(apiVersion: "admission.k8s.io/v1"))
         #expect(((foundation as? [String: Any])?["response"] as? [String: Any])?["uid"] as? String == "quote\"back\\slash")
     }
+
+    /// The patch is base64-encoded by the response writer itself: every length of the last group (no
+    /// padding, `=`, `==`) must decode to the patch JSON, with the text Foundation writes.
+    @Test(arguments: 0..<6)
+    func patchIsBase64OfThePatchJSON(extra: Int) throws {
+        let response = AdmissionResponse(
+            uid: "u", allowed: true,
+            patch: [PatchOperation(op: .add, path: "/spec/dnsConfig", value: .string(String(repeating: "é", count: extra)))])
+        let decoded = try JSONValue(parsing: response.encodedReview(apiVersion: "admission.k8s.io/v1"))
+        #expect(decoded.at("/response/patchType") == .string("JSONPatch"))
+        #expect(decoded.at("/response/patch") == .string(response.patchJSON.base64EncodedString()))
+    }
 }

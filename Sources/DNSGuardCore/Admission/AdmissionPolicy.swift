@@ -22,7 +22,24 @@ public struct AdmissionPolicy: Sendable {
     /// Decodes an AdmissionReview (v1 or v1beta1), decides, encodes the response in the request's
     /// apiVersion with the request's uid. Throws only when no valid response can be produced.
     public func review(_ body: Data, webhook: WebhookKind) throws(AdmissionReviewError) -> AdmissionResult {
-        let review = try AdmissionReview.decode(body)
+        let outcome: Result<AdmissionResult, AdmissionReviewError> = body.withUnsafeBytes { bytes in
+            do throws(AdmissionReviewError) {
+                return .success(try review(bytes, webhook: webhook))
+            } catch {
+                return .failure(error)
+            }
+        }
+        // A switch rather than `get()`, which is not specialised and destroys the result generically.
+        switch outcome {
+        case let .success(result): return result
+        case let .failure(error): throw error
+        }
+    }
+
+    /// `review` of a body the caller holds in memory (a server's receive buffer), read in place
+    /// without a copy: the bytes are only used during the call.
+    public func review(_ body: UnsafeRawBufferPointer, webhook: WebhookKind) throws(AdmissionReviewError) -> AdmissionResult {
+        let review = try AdmissionReviewDecoder.decode(body)
         return decide(review, webhook: webhook)
     }
 
@@ -44,12 +61,10 @@ public struct AdmissionPolicy: Sendable {
         response.warnings = Self.sanitized(response.warnings)
         audit.warnings = response.warnings
         audit.patch = response.patch
-        var annotations = ["decision": audit.decision.rawValue, "reason": audit.reason]
-        if let profile = audit.profile { annotations["profile"] = profile }
-        if let rule = audit.rule { annotations["rule"] = rule }
-        response.auditAnnotations = annotations
+        // The audit annotations (decision, reason, profile, rule) are written from the record.
         return AdmissionResult(
-            responseBody: response.encodedReview(apiVersion: review.apiVersion), audit: audit, allowed: response.allowed)
+            responseBody: response.encodedReview(apiVersion: review.apiVersion, annotating: audit), audit: audit,
+            allowed: response.allowed)
     }
 
     // MARK: - Webhooks
@@ -154,11 +169,15 @@ public struct AdmissionPolicy: Sendable {
     /// The API server drops a warning with control characters; a value copied from the object (an
     /// option name) could carry one, so they become spaces.
     private static func sanitized(_ warnings: [String]) -> [String] {
-        warnings.map { warning in
-            guard warning.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return warning }
-            return String(String.UnicodeScalarView(warning.unicodeScalars.map {
-                $0.properties.generalCategory == .control ? " " : $0
-            }))
+        // Nearly always none: keep the array rather than build a copy.
+        guard warnings.contains(where: { $0.unicodeScalars.contains(where: isControl) }) else { return warnings }
+        return warnings.map { warning in
+            guard warning.unicodeScalars.contains(where: isControl) else { return warning }
+            return String(String.UnicodeScalarView(warning.unicodeScalars.map { isControl($0) ? " " : $0 }))
         }
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.generalCategory == .control
     }
 }

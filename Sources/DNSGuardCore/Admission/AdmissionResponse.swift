@@ -37,11 +37,55 @@ public struct AdmissionResponse: Sendable, Hashable {
     }
 
     /// The patch as the JSON array the API server applies (before base64).
-    public var patchJSON: Data { Data(Self.patchBytes(patch)) }
+    public var patchJSON: Data {
+        var writer = JSONWriter(capacity: 32 + patch.count * 96)
+        Self.writePatch(patch, into: &writer)
+        return Data(writer.bytes)
+    }
 
     /// The whole AdmissionReview answering a request of `apiVersion`.
     public func encodedReview(apiVersion: String) -> Data {
-        var writer = JSONWriter(capacity: 256 + patch.count * 96)
+        let annotations = auditAnnotations
+        return encodedReview(apiVersion: apiVersion, annotationCount: annotations.count) { writer in
+            for key in annotations.keys.sorted() {
+                writer.key(key)
+                writer.string(annotations[key] ?? "")
+            }
+        }
+    }
+
+    /// The review for a decision, with `audit`'s decision, reason, profile and rule as the audit
+    /// annotations: the bytes `encodedReview(apiVersion:)` writes with those in `auditAnnotations`,
+    /// without building and sorting a dictionary per request.
+    func encodedReview(apiVersion: String, annotating audit: AuditRecord) -> Data {
+        encodedReview(apiVersion: apiVersion, annotationCount: 2) { writer in
+            // In key order, as `auditAnnotations` is written.
+            writer.key("decision")
+            writer.string(audit.decision.rawValue)
+            if let profile = audit.profile {
+                writer.key("profile")
+                writer.string(profile)
+            }
+            writer.key("reason")
+            writer.string(audit.reason)
+            if let rule = audit.rule {
+                writer.key("rule")
+                writer.string(rule)
+            }
+        }
+    }
+
+    /// Writes the review into one buffer reserved for all of it; `writeAnnotations` writes the members
+    /// of `auditAnnotations`, which is left out when `annotationCount` is 0.
+    private func encodedReview(
+        apiVersion: String, annotationCount: Int, _ writeAnnotations: (inout JSONWriter) -> Void
+    ) -> Data {
+        // Generous for a patch (its JSON and then its base64 text are written in this buffer), so that
+        // the buffer is allocated once.
+        var capacity = 320 + apiVersion.utf8.count + uid.utf8.count + patch.count * 256
+        for warning in warnings { capacity += warning.utf8.count + 3 }
+        if let denial { capacity += denial.message.utf8.count + denial.reason.utf8.count }
+        var writer = JSONWriter(capacity: capacity)
         writer.beginObject()
         writer.key("apiVersion")
         writer.string(apiVersion)
@@ -57,7 +101,7 @@ public struct AdmissionResponse: Sendable, Hashable {
             writer.key("patchType")
             writer.string("JSONPatch")
             writer.key("patch")
-            writer.string(Data(Self.patchBytes(patch)).base64EncodedString())
+            writer.base64String { Self.writePatch(patch, into: &$0) }
         }
         if let denial, !allowed {
             writer.key("status")
@@ -78,13 +122,10 @@ public struct AdmissionResponse: Sendable, Hashable {
             for warning in warnings { writer.string(warning) }
             writer.endArray()
         }
-        if !auditAnnotations.isEmpty {
+        if annotationCount > 0 {
             writer.key("auditAnnotations")
             writer.beginObject()
-            for key in auditAnnotations.keys.sorted() {
-                writer.key(key)
-                writer.string(auditAnnotations[key] ?? "")
-            }
+            writeAnnotations(&writer)
             writer.endObject()
         }
         writer.endObject()
@@ -92,8 +133,7 @@ public struct AdmissionResponse: Sendable, Hashable {
         return Data(writer.bytes)
     }
 
-    static func patchBytes(_ patch: [PatchOperation]) -> [UInt8] {
-        var writer = JSONWriter(capacity: 32 + patch.count * 96)
+    private static func writePatch(_ patch: [PatchOperation], into writer: inout JSONWriter) {
         writer.beginArray()
         for operation in patch {
             writer.beginObject()
@@ -108,6 +148,5 @@ public struct AdmissionResponse: Sendable, Hashable {
             writer.endObject()
         }
         writer.endArray()
-        return writer.bytes
     }
 }

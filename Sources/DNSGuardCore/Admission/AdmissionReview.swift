@@ -24,6 +24,9 @@ public struct AdmissionReview: Sendable, Hashable {
                 return .failure(error)
             }
         }
-        return try result.get()
+        switch result {
+        case let .success(review): return review
+        case let .failure(error): throw error
+        }
     }
 }

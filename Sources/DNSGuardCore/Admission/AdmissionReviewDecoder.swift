@@ -1,6 +1,9 @@
 /// Reads an AdmissionReview straight from the request bytes with `JSONScanner`: the members the
 /// rules need are decoded, everything else (most of a Pod) is syntax-checked and skipped. Types are
 /// checked where a member is read, and errors name the member ("request.object.spec.hostNetwork").
+///
+/// Objects are read in loops over `nextMember`, into local values that are returned whole: filling
+/// values captured by a closure per object made the optimizer copy each of them on the way out.
 enum AdmissionReviewDecoder {
     static func decode(_ bytes: UnsafeRawBufferPointer) throws(AdmissionReviewError) -> AdmissionReview {
         var scanner = JSONScanner(bytes)
@@ -19,9 +22,13 @@ enum AdmissionReviewDecoder {
                 otherShape = shape
                 throw scanner.error("an AdmissionReview must be a JSON object")
             }
-            try scanner.forEachMember { scanner, key throws(JSONSyntaxError) in
+            var members = try scanner.beginObject()
+            while let key = try scanner.nextMember(&members) {
                 if scanner.key(key, is: "apiVersion") {
-                    apiVersion = try field("apiVersion", &scanner) { s throws(JSONSyntaxError) in try s.readOptionalString() }
+                    // One of the supported versions comes back as that string, without an allocation.
+                    apiVersion = try field("apiVersion", &scanner) { s throws(JSONSyntaxError) in
+                        try s.readOptionalString(reusing: AdmissionReview.supportedVersions)
+                    }
                 } else if scanner.key(key, is: "kind") {
                     kind = try field("kind", &scanner) { s throws(JSONSyntaxError) in try s.readOptionalString() }
                 } else if scanner.key(key, is: "request") {
@@ -56,6 +63,8 @@ enum AdmissionReviewDecoder {
         return AdmissionReview(apiVersion: apiVersion, request: request)
     }
 
+    // MARK: - Error paths
+
     /// Runs `body` and prefixes any error with the member path, innermost first.
     private static func field<T>(
         _ path: String, _ scanner: inout JSONScanner, _ body: (inout JSONScanner) throws(JSONSyntaxError) -> T
@@ -67,36 +76,63 @@ enum AdmissionReviewDecoder {
         }
     }
 
+    /// `field` for the element at `index` of a list (`[2]`); the path is only built for an error.
+    private static func element<T>(
+        _ index: Int, _ scanner: inout JSONScanner, _ body: (inout JSONScanner) throws(JSONSyntaxError) -> T
+    ) throws(JSONSyntaxError) -> T {
+        do {
+            return try body(&scanner)
+        } catch {
+            throw error.inside("[\(index)]")
+        }
+    }
+
+    /// `field` for a member named by its key as sent (a label, a ConfigMap key); the key is only
+    /// decoded for an error.
+    private static func member<T>(
+        _ key: JSONScanner.StringToken, _ scanner: inout JSONScanner,
+        _ body: (inout JSONScanner) throws(JSONSyntaxError) -> T
+    ) throws(JSONSyntaxError) -> T {
+        do {
+            return try body(&scanner)
+        } catch {
+            throw error.inside(scanner.decode(key))
+        }
+    }
+
+    // MARK: - Members
+
     private static func readRequest(_ scanner: inout JSONScanner, uid: inout String?) throws(JSONSyntaxError) -> AdmissionRequest? {
         if try scanner.peekKind() == .null {
             try scanner.readNull()
             return nil
         }
         var request = AdmissionRequest(uid: "")
-        try scanner.forEachMember { s, key throws(JSONSyntaxError) in
-            if s.key(key, is: "uid") {
-                request.uid = try field("uid", &s) { s throws(JSONSyntaxError) in try s.readOptionalString() } ?? ""
+        var members = try scanner.beginObject()
+        while let key = try scanner.nextMember(&members) {
+            if scanner.key(key, is: "uid") {
+                request.uid = try field("uid", &scanner) { s throws(JSONSyntaxError) in try s.readOptionalString() } ?? ""
                 uid = request.uid.isEmpty ? nil : request.uid
-            } else if s.key(key, is: "kind") {
-                request.kind = try field("kind", &s, readGroupVersionKind)
-            } else if s.key(key, is: "resource") {
-                request.resource = try field("resource", &s, readGroupVersionResource)
-            } else if s.key(key, is: "subResource") {
-                request.subResource = try field("subResource", &s) { s throws(JSONSyntaxError) in try s.readOptionalString() } ?? ""
-            } else if s.key(key, is: "operation") {
-                request.operation = try field("operation", &s) { s throws(JSONSyntaxError) in try s.readOptionalString() } ?? ""
-            } else if s.key(key, is: "namespace") {
-                request.namespace = try field("namespace", &s) { s throws(JSONSyntaxError) in try s.readOptionalString() } ?? ""
-            } else if s.key(key, is: "name") {
-                request.name = try field("name", &s) { s throws(JSONSyntaxError) in try s.readOptionalString() } ?? ""
-            } else if s.key(key, is: "userInfo") {
-                request.username = try field("userInfo", &s, readUsername)
-            } else if s.key(key, is: "dryRun") {
-                request.dryRun = try field("dryRun", &s) { s throws(JSONSyntaxError) in try s.readOptionalBool() }
-            } else if s.key(key, is: "object") {
-                request.object = try field("object", &s, readObject)
+            } else if scanner.key(key, is: "kind") {
+                request.kind = try field("kind", &scanner, readGroupVersionKind)
+            } else if scanner.key(key, is: "resource") {
+                request.resource = try field("resource", &scanner, readGroupVersionResource)
+            } else if scanner.key(key, is: "subResource") {
+                request.subResource = try field("subResource", &scanner) { s throws(JSONSyntaxError) in try s.readOptionalString() } ?? ""
+            } else if scanner.key(key, is: "operation") {
+                request.operation = try field("operation", &scanner) { s throws(JSONSyntaxError) in try s.readOptionalString() } ?? ""
+            } else if scanner.key(key, is: "namespace") {
+                request.namespace = try field("namespace", &scanner) { s throws(JSONSyntaxError) in try s.readOptionalString() } ?? ""
+            } else if scanner.key(key, is: "name") {
+                request.name = try field("name", &scanner) { s throws(JSONSyntaxError) in try s.readOptionalString() } ?? ""
+            } else if scanner.key(key, is: "userInfo") {
+                request.username = try field("userInfo", &scanner, readUsername)
+            } else if scanner.key(key, is: "dryRun") {
+                request.dryRun = try field("dryRun", &scanner) { s throws(JSONSyntaxError) in try s.readOptionalBool() }
+            } else if scanner.key(key, is: "object") {
+                request.object = try field("object", &scanner, readObject)
             } else {
-                try s.skipValue()
+                try scanner.skipValue()
             }
         }
         return request
@@ -104,12 +140,13 @@ enum AdmissionReviewDecoder {
 
     private static func readGroupVersionKind(_ scanner: inout JSONScanner) throws(JSONSyntaxError) -> GroupVersionKind {
         var gvk = GroupVersionKind()
-        try forEachStringMember(&scanner) { key, value in
-            switch key {
-            case "group": gvk.group = value
-            case "version": gvk.version = value
-            case "kind": gvk.kind = value
-            default: break
+        try forEachStringMember(&scanner) { s, key, value in
+            if s.key(key, is: "group") {
+                gvk.group = value
+            } else if s.key(key, is: "version") {
+                gvk.version = value
+            } else if s.key(key, is: "kind") {
+                gvk.kind = value
             }
         }
         return gvk
@@ -117,12 +154,13 @@ enum AdmissionReviewDecoder {
 
     private static func readGroupVersionResource(_ scanner: inout JSONScanner) throws(JSONSyntaxError) -> GroupVersionResource {
         var gvr = GroupVersionResource()
-        try forEachStringMember(&scanner) { key, value in
-            switch key {
-            case "group": gvr.group = value
-            case "version": gvr.version = value
-            case "resource": gvr.resource = value
-            default: break
+        try forEachStringMember(&scanner) { s, key, value in
+            if s.key(key, is: "group") {
+                gvr.group = value
+            } else if s.key(key, is: "version") {
+                gvr.version = value
+            } else if s.key(key, is: "resource") {
+                gvr.resource = value
             }
         }
         return gvr
@@ -134,11 +172,12 @@ enum AdmissionReviewDecoder {
             try scanner.readNull()
             return username
         }
-        try scanner.forEachMember { s, key throws(JSONSyntaxError) in
-            if s.key(key, is: "username") {
-                username = try field("username", &s) { s throws(JSONSyntaxError) in try s.readOptionalString() } ?? ""
+        var members = try scanner.beginObject()
+        while let key = try scanner.nextMember(&members) {
+            if scanner.key(key, is: "username") {
+                username = try field("username", &scanner) { s throws(JSONSyntaxError) in try s.readOptionalString() } ?? ""
             } else {
-                try s.skipValue()
+                try scanner.skipValue()
             }
         }
         return username
@@ -150,26 +189,29 @@ enum AdmissionReviewDecoder {
             return nil
         }
         var object = AdmissionObject()
-        try scanner.forEachMember { s, key throws(JSONSyntaxError) in
-            if s.key(key, is: "apiVersion") {
-                object.apiVersion = try field("apiVersion", &s) { s throws(JSONSyntaxError) in try s.readOptionalString() } ?? ""
-            } else if s.key(key, is: "kind") {
-                object.kind = try field("kind", &s) { s throws(JSONSyntaxError) in try s.readOptionalString() } ?? ""
-            } else if s.key(key, is: "metadata") {
-                object.metadata = try field("metadata", &s, readMetadata)
-            } else if s.key(key, is: "spec") {
-                object.spec = try field("spec", &s, readPodSpec)
-            } else if s.key(key, is: "data") {
-                object.data = try field("data", &s) { s throws(JSONSyntaxError) in
-                    var data: [AdmissionObject.KeyValuePair] = []
-                    try forEachStringMember(&s) { key, value in data.append(.init(key: key, value: value)) }
-                    return data
-                }
+        var members = try scanner.beginObject()
+        while let key = try scanner.nextMember(&members) {
+            if scanner.key(key, is: "apiVersion") {
+                object.apiVersion = try field("apiVersion", &scanner) { s throws(JSONSyntaxError) in try s.readOptionalString() } ?? ""
+            } else if scanner.key(key, is: "kind") {
+                object.kind = try field("kind", &scanner) { s throws(JSONSyntaxError) in try s.readOptionalString() } ?? ""
+            } else if scanner.key(key, is: "metadata") {
+                object.metadata = try field("metadata", &scanner, readMetadata)
+            } else if scanner.key(key, is: "spec") {
+                object.spec = try field("spec", &scanner, readPodSpec)
+            } else if scanner.key(key, is: "data") {
+                object.data = try field("data", &scanner, readData)
             } else {
-                try s.skipValue()
+                try scanner.skipValue()
             }
         }
         return object
+    }
+
+    private static func readData(_ scanner: inout JSONScanner) throws(JSONSyntaxError) -> [AdmissionObject.KeyValuePair] {
+        var data: [AdmissionObject.KeyValuePair] = []
+        try forEachStringMember(&scanner) { s, key, value in data.append(.init(key: s.decode(key), value: value)) }
+        return data
     }
 
     private static func readMetadata(_ scanner: inout JSONScanner) throws(JSONSyntaxError) -> ObjectMetadata {
@@ -178,25 +220,23 @@ enum AdmissionReviewDecoder {
             try scanner.readNull()
             return metadata
         }
-        try scanner.forEachMember { s, key throws(JSONSyntaxError) in
-            if s.key(key, is: "name") {
-                metadata.name = try field("name", &s) { s throws(JSONSyntaxError) in try s.readOptionalString() } ?? ""
-            } else if s.key(key, is: "generateName") {
-                metadata.generateName = try field("generateName", &s) { s throws(JSONSyntaxError) in try s.readOptionalString() } ?? ""
-            } else if s.key(key, is: "namespace") {
-                metadata.namespace = try field("namespace", &s) { s throws(JSONSyntaxError) in try s.readOptionalString() } ?? ""
-            } else if s.key(key, is: "labels") {
-                try field("labels", &s) { s throws(JSONSyntaxError) in
-                    try forEachStringMember(&s) { key, value in metadata.labels[key] = value }
-                }
-            } else if s.key(key, is: "annotations") {
-                try field("annotations", &s) { s throws(JSONSyntaxError) in
-                    try forEachStringMember(&s) { key, value in metadata.annotations[key] = value }
-                }
-            } else if s.key(key, is: "ownerReferences") {
-                metadata.ownerReferences = try field("ownerReferences", &s, readOwnerReferences)
+        var members = try scanner.beginObject()
+        while let key = try scanner.nextMember(&members) {
+            if scanner.key(key, is: "name") {
+                metadata.name = try field("name", &scanner) { s throws(JSONSyntaxError) in try s.readOptionalString() } ?? ""
+            } else if scanner.key(key, is: "generateName") {
+                metadata.generateName = try field("generateName", &scanner) { s throws(JSONSyntaxError) in try s.readOptionalString() } ?? ""
+            } else if scanner.key(key, is: "namespace") {
+                metadata.namespace = try field("namespace", &scanner) { s throws(JSONSyntaxError) in try s.readOptionalString() } ?? ""
+            } else if scanner.key(key, is: "labels") {
+                // Read into place: a repeated member adds to what the first one set.
+                do { try readStringMap(&scanner, into: &metadata.labels) } catch { throw error.inside("labels") }
+            } else if scanner.key(key, is: "annotations") {
+                do { try readStringMap(&scanner, into: &metadata.annotations) } catch { throw error.inside("annotations") }
+            } else if scanner.key(key, is: "ownerReferences") {
+                metadata.ownerReferences = try field("ownerReferences", &scanner, readOwnerReferences)
             } else {
-                try s.skipValue()
+                try scanner.skipValue()
             }
         }
         return metadata
@@ -208,17 +248,19 @@ enum AdmissionReviewDecoder {
             try scanner.readNull()
             return references
         }
-        try scanner.forEachElement { s, _ throws(JSONSyntaxError) in
+        var elements = try scanner.beginArray()
+        while try scanner.nextElement(&elements) {
             var reference = OwnerReference(kind: "", name: "")
-            try s.forEachMember { s, key throws(JSONSyntaxError) in
-                if s.key(key, is: "kind") {
-                    reference.kind = try s.readOptionalString() ?? ""
-                } else if s.key(key, is: "name") {
-                    reference.name = try s.readOptionalString() ?? ""
-                } else if s.key(key, is: "controller") {
-                    reference.controller = try s.readOptionalBool()
+            var members = try scanner.beginObject()
+            while let key = try scanner.nextMember(&members) {
+                if scanner.key(key, is: "kind") {
+                    reference.kind = try scanner.readOptionalString() ?? ""
+                } else if scanner.key(key, is: "name") {
+                    reference.name = try scanner.readOptionalString() ?? ""
+                } else if scanner.key(key, is: "controller") {
+                    reference.controller = try scanner.readOptionalBool()
                 } else {
-                    try s.skipValue()
+                    try scanner.skipValue()
                 }
             }
             references.append(reference)
@@ -232,15 +274,16 @@ enum AdmissionReviewDecoder {
             return nil
         }
         var spec = PodDNSSpec()
-        try scanner.forEachMember { s, key throws(JSONSyntaxError) in
-            if s.key(key, is: "dnsPolicy") {
-                spec.dnsPolicy = try field("dnsPolicy", &s) { s throws(JSONSyntaxError) in try s.readOptionalString() }
-            } else if s.key(key, is: "hostNetwork") {
-                spec.hostNetwork = try field("hostNetwork", &s) { s throws(JSONSyntaxError) in try s.readOptionalBool() }
-            } else if s.key(key, is: "dnsConfig") {
-                spec.dnsConfig = try field("dnsConfig", &s, readDNSConfig)
+        var members = try scanner.beginObject()
+        while let key = try scanner.nextMember(&members) {
+            if scanner.key(key, is: "dnsPolicy") {
+                spec.dnsPolicy = try field("dnsPolicy", &scanner) { s throws(JSONSyntaxError) in try s.readOptionalString() }
+            } else if scanner.key(key, is: "hostNetwork") {
+                spec.hostNetwork = try field("hostNetwork", &scanner) { s throws(JSONSyntaxError) in try s.readOptionalBool() }
+            } else if scanner.key(key, is: "dnsConfig") {
+                spec.dnsConfig = try field("dnsConfig", &scanner, readDNSConfig)
             } else {
-                try s.skipValue()
+                try scanner.skipValue()
             }
         }
         return spec
@@ -257,15 +300,16 @@ enum AdmissionReviewDecoder {
             throw scanner.error("expected an object or null")
         }
         var config = PodDNSConfig()
-        try scanner.forEachMember { s, key throws(JSONSyntaxError) in
-            if s.key(key, is: "nameservers") {
-                config.nameservers = try field("nameservers", &s, readStringList)
-            } else if s.key(key, is: "searches") {
-                config.searches = try field("searches", &s, readStringList)
-            } else if s.key(key, is: "options") {
-                config.options = try field("options", &s, readOptions)
+        var members = try scanner.beginObject()
+        while let key = try scanner.nextMember(&members) {
+            if scanner.key(key, is: "nameservers") {
+                config.nameservers = try field("nameservers", &scanner, readStringList)
+            } else if scanner.key(key, is: "searches") {
+                config.searches = try field("searches", &scanner, readStringList)
+            } else if scanner.key(key, is: "options") {
+                config.options = try field("options", &scanner, readOptions)
             } else {
-                try s.skipValue()
+                try scanner.skipValue()
             }
         }
         return .value(config)
@@ -277,8 +321,9 @@ enum AdmissionReviewDecoder {
             return .null
         }
         var items: [String] = []
-        try scanner.forEachElement { s, index throws(JSONSyntaxError) in
-            items.append(try field("[\(index)]", &s) { s throws(JSONSyntaxError) in try s.readString() })
+        var elements = try scanner.beginArray()
+        while try scanner.nextElement(&elements) {
+            items.append(try element(elements.index, &scanner) { s throws(JSONSyntaxError) in try s.readString() })
         }
         return .value(items)
     }
@@ -289,37 +334,49 @@ enum AdmissionReviewDecoder {
             return .null
         }
         var options: [DNSOption] = []
-        try scanner.forEachElement { s, index throws(JSONSyntaxError) in
-            try field("[\(index)]", &s) { s throws(JSONSyntaxError) in
-                var option = DNSOption(name: "")
-                try s.forEachMember { s, key throws(JSONSyntaxError) in
-                    if s.key(key, is: "name") {
-                        option.name = try s.readOptionalString() ?? ""
-                    } else if s.key(key, is: "value") {
-                        option.value = try s.readOptionalString()
-                    } else {
-                        try s.skipValue()
-                    }
-                }
-                options.append(option)
-            }
+        var elements = try scanner.beginArray()
+        while try scanner.nextElement(&elements) {
+            options.append(try element(elements.index, &scanner, readOption))
         }
         return .value(options)
     }
 
-    /// A `map[string]string` (labels, annotations, ConfigMap data); `null` reads as empty and
-    /// `null` values are skipped.
+    private static func readOption(_ scanner: inout JSONScanner) throws(JSONSyntaxError) -> DNSOption {
+        var option = DNSOption(name: "")
+        var members = try scanner.beginObject()
+        while let key = try scanner.nextMember(&members) {
+            if scanner.key(key, is: "name") {
+                option.name = try scanner.readOptionalString() ?? ""
+            } else if scanner.key(key, is: "value") {
+                option.value = try scanner.readOptionalString()
+            } else {
+                try scanner.skipValue()
+            }
+        }
+        return option
+    }
+
+    // MARK: - String maps
+
+    /// A `map[string]string` (labels, annotations) added to `map`; a repeated key keeps the last value.
+    private static func readStringMap(_ scanner: inout JSONScanner, into map: inout [String: String]) throws(JSONSyntaxError) {
+        try forEachStringMember(&scanner) { s, key, value in map[s.decode(key)] = value }
+    }
+
+    /// The members of a `map[string]string` (also `kind` and `resource`, whose members are all
+    /// strings): `null` reads as empty and `null` values are skipped. `body` gets each key as a token,
+    /// decoded only where it is kept, and the scanner to decode or compare it with.
     private static func forEachStringMember(
-        _ scanner: inout JSONScanner, _ body: (String, String) -> Void
+        _ scanner: inout JSONScanner, _ body: (borrowing JSONScanner, JSONScanner.StringToken, String) -> Void
     ) throws(JSONSyntaxError) {
         if try scanner.peekKind() == .null {
             try scanner.readNull()
             return
         }
-        try scanner.forEachMember { s, key throws(JSONSyntaxError) in
-            let name = s.decode(key)
-            if let value = try field(name, &s, { s throws(JSONSyntaxError) in try s.readOptionalString() }) {
-                body(name, value)
+        var members = try scanner.beginObject()
+        while let key = try scanner.nextMember(&members) {
+            if let value = try member(key, &scanner, { s throws(JSONSyntaxError) in try s.readOptionalString() }) {
+                body(scanner, key, value)
             }
         }
     }

@@ -26,6 +26,7 @@ struct JSONScanner: ~Copyable {
     enum ValueKind { case object, array, string, number, bool, null }
 
     /// The kind of the next value, after skipping whitespace; fails at the end of input.
+    @inline(__always)
     mutating func peekKind() throws(JSONSyntaxError) -> ValueKind {
         skipWhitespace()
         guard offset < bytes.count else { throw error("unexpected end of JSON") }
@@ -40,11 +41,95 @@ struct JSONScanner: ~Copyable {
         }
     }
 
+    /// Where a reader is within an object or array it walks member by member.
+    struct Cursor {
+        /// The position of the current member or element; -1 before the first.
+        fileprivate(set) var index = -1
+    }
+
+    /// Opens an object: `nextMember` then gives its members one by one.
+    mutating func beginObject() throws(JSONSyntaxError) -> Cursor {
+        try expect(UInt8(ascii: "{"))
+        try enter()
+        return Cursor()
+    }
+
+    /// The next member's key, leaving the scanner on its value, which the caller must read or skip
+    /// before asking again; `nil` once the object is closed. A loop over this is how the decoders
+    /// read objects: with a closure per object, the values they fill in were captured and copied.
+    mutating func nextMember(_ cursor: inout Cursor) throws(JSONSyntaxError) -> StringToken? {
+        skipWhitespace()
+        if consume(UInt8(ascii: "}")) {
+            depth -= 1
+            return nil
+        }
+        if cursor.index >= 0 {
+            guard consume(UInt8(ascii: ",")) else { throw error("expected ',' or '}' in an object") }
+            skipWhitespace()
+        }
+        cursor.index += 1
+        guard offset < bytes.count else { throw error("unexpected end of JSON") }
+        guard bytes[offset] == UInt8(ascii: "\"") else { throw error("expected a member name") }
+        let key = try scanString()
+        try expect(UInt8(ascii: ":"))
+        return key
+    }
+
+    /// Opens an array: `nextElement` then moves to its elements one by one.
+    mutating func beginArray() throws(JSONSyntaxError) -> Cursor {
+        try expect(UInt8(ascii: "["))
+        try enter()
+        return Cursor()
+    }
+
+    /// Moves to the next element (the caller must read or skip it before asking again); false once
+    /// the array is closed. `cursor.index` is the element's index.
+    mutating func nextElement(_ cursor: inout Cursor) throws(JSONSyntaxError) -> Bool {
+        skipWhitespace()
+        if consume(UInt8(ascii: "]")) {
+            depth -= 1
+            return false
+        }
+        if cursor.index >= 0, !consume(UInt8(ascii: ",")) { throw error("expected ',' or ']' in an array") }
+        cursor.index += 1
+        return true
+    }
+
     /// Calls `body` with each member's key; `body` must consume the member's value (read or skip it).
     mutating func forEachMember(
         _ body: (inout JSONScanner, StringToken) throws(JSONSyntaxError) -> Void
     ) throws(JSONSyntaxError) {
-        try expect(UInt8(ascii: "{"))
+        var cursor = try beginObject()
+        while let key = try nextMember(&cursor) {
+            try body(&self, key)
+        }
+    }
+
+    /// Calls `body` with each element's index; `body` must consume the element.
+    mutating func forEachElement(_ body: (inout JSONScanner, Int) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) {
+        var cursor = try beginArray()
+        while try nextElement(&cursor) {
+            try body(&self, cursor.index)
+        }
+    }
+
+    /// Skips one value of any kind, checking its syntax. Most of a Pod is skipped, so containers are
+    /// walked by their own loops rather than through `nextMember`/`nextElement` (the same syntax, the
+    /// same errors at the same offsets): the call per member and element was a large share of the cost.
+    mutating func skipValue() throws(JSONSyntaxError) {
+        switch try peekKind() {
+        case .object: try skipObject()
+        case .array: try skipArray()
+        case .string: _ = try scanString()
+        case .number: _ = try scanNumber()
+        case .bool: _ = try readBool()
+        case .null: try readLiteral("null")
+        }
+    }
+
+    /// An object's members, each value skipped; `offset` is on the `{`.
+    private mutating func skipObject() throws(JSONSyntaxError) {
+        offset += 1
         try enter()
         skipWhitespace()
         if consume(UInt8(ascii: "}")) {
@@ -55,10 +140,9 @@ struct JSONScanner: ~Copyable {
             skipWhitespace()
             guard offset < bytes.count else { throw error("unexpected end of JSON") }
             guard bytes[offset] == UInt8(ascii: "\"") else { throw error("expected a member name") }
-            let key = try scanString()
-            skipWhitespace()
+            _ = try scanString()
             try expect(UInt8(ascii: ":"))
-            try body(&self, key)
+            try skipValue()
             skipWhitespace()
             if consume(UInt8(ascii: ",")) { continue }
             if consume(UInt8(ascii: "}")) { break }
@@ -67,37 +151,23 @@ struct JSONScanner: ~Copyable {
         depth -= 1
     }
 
-    /// Calls `body` with each element's index; `body` must consume the element.
-    mutating func forEachElement(_ body: (inout JSONScanner, Int) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) {
-        try expect(UInt8(ascii: "["))
+    /// An array's elements, each skipped; `offset` is on the `[`.
+    private mutating func skipArray() throws(JSONSyntaxError) {
+        offset += 1
         try enter()
         skipWhitespace()
         if consume(UInt8(ascii: "]")) {
             depth -= 1
             return
         }
-        var index = 0
         while true {
-            try body(&self, index)
-            index += 1
+            try skipValue()
             skipWhitespace()
             if consume(UInt8(ascii: ",")) { continue }
             if consume(UInt8(ascii: "]")) { break }
             throw error("expected ',' or ']' in an array")
         }
         depth -= 1
-    }
-
-    /// Skips one value of any kind, checking its syntax.
-    mutating func skipValue() throws(JSONSyntaxError) {
-        switch try peekKind() {
-        case .object: try forEachMember { scanner, _ throws(JSONSyntaxError) in try scanner.skipValue() }
-        case .array: try forEachElement { scanner, _ throws(JSONSyntaxError) in try scanner.skipValue() }
-        case .string: _ = try scanString()
-        case .number: _ = try scanNumber()
-        case .bool: _ = try readBool()
-        case .null: try readLiteral("null")
-        }
     }
 
     /// After the top-level value: only whitespace may follow.
@@ -121,6 +191,27 @@ struct JSONScanner: ~Copyable {
             return nil
         }
         return try readString()
+    }
+
+    /// `readOptionalString`, returning the matching string of `known` when the text is one of them:
+    /// a value that is nearly always one of a few (the review's apiVersion) then costs no allocation.
+    mutating func readOptionalString(reusing known: [String]) throws(JSONSyntaxError) -> String? {
+        if try peekKind() == .null {
+            try readLiteral("null")
+            return nil
+        }
+        guard bytes[offset] == UInt8(ascii: "\"") else { throw error("expected a string") }
+        let token = try scanString()
+        if !token.hasEscapes, let match = known.first(where: { equals(token, $0) }) { return match }
+        return decode(token)
+    }
+
+    /// Whether an unescaped string token holds exactly the UTF-8 of `text`.
+    private func equals(_ token: StringToken, _ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { expected in
+            expected.elementsEqual(UnsafeRawBufferPointer(rebasing: bytes[token.start..<token.end]))
+        }
     }
 
     mutating func readBool() throws(JSONSyntaxError) -> Bool {
@@ -177,16 +268,17 @@ struct JSONScanner: ~Copyable {
     }
 
     /// Whether a key token equals `name` (byte comparison; keys with escapes are decoded first).
+    /// Inlined, so that a key of another length, which is most of them, costs one comparison.
+    @inline(__always)
     func key(_ token: StringToken, is name: StaticString) -> Bool {
         if token.hasEscapes { return decode(token) == name.description }
         let length = token.end - token.start
-        return name.withUTF8Buffer { expected in
-            guard length == expected.count else { return false }
-            for position in 0..<length where bytes[token.start + position] != expected[position] {
-                return false
-            }
-            return true
+        guard length == name.utf8CodeUnitCount else { return false }
+        let expected = name.utf8Start
+        for position in 0..<length where bytes[token.start + position] != expected[position] {
+            return false
         }
+        return true
     }
 
     /// The text of a string token, escapes resolved.
@@ -233,9 +325,24 @@ struct JSONScanner: ~Copyable {
 
     // MARK: - Lexing
 
+    /// Most strings (keys, names, enum values) are plain ASCII: their closing quote is the first
+    /// special byte. That case is inlined where strings are read; anything else (escapes, UTF-8,
+    /// errors, the last few bytes of the input) continues out of line from where it stopped.
+    @inline(__always)
     private mutating func scanString() throws(JSONSyntaxError) -> StringToken {
         offset += 1  // opening quote
         let start = offset
+        skipPlainStringBytes()
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") {
+            offset += 1
+            return StringToken(start: start, end: offset - 1, hasEscapes: false)
+        }
+        return try scanStringSlowly(from: start)
+    }
+
+    /// The rest of a string starting at `start`, from wherever the plain-byte skip stopped.
+    @inline(never)
+    private mutating func scanStringSlowly(from start: Int) throws(JSONSyntaxError) -> StringToken {
         var hasEscapes = false
         while offset < bytes.count {
             skipPlainStringBytes()
@@ -301,8 +408,11 @@ struct JSONScanner: ~Copyable {
     }
 
     /// Skips 8 bytes at a time while all of them are ASCII and none is a quote, a backslash or a control
-    /// character: long strings (annotations, embedded files) are most of a large object's bytes. Any
-    /// other byte (non-ASCII ones included, which must be checked as UTF-8) ends the fast path.
+    /// character: long strings (annotations, embedded files) are most of a large object's bytes. It
+    /// stops exactly on the first other byte (non-ASCII ones included, which must be checked as UTF-8),
+    /// so the caller handles each special byte once instead of stepping byte by byte up to it: most keys
+    /// and values are shorter than a word, and their closing quote is found by the first load.
+    @inline(__always)
     private mutating func skipPlainStringBytes() {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highBits: UInt64 = 0x8080_8080_8080_8080
@@ -312,7 +422,13 @@ struct JSONScanner: ~Copyable {
             let backslashes = word ^ (ones &* 0x5C)
             let special = ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)
                 | ((word &- ones &* 0x20) & ~word) | word
-            if special & highBits != 0 { return }
+            let flagged = special & highBits
+            if flagged != 0 {
+                // The lowest flagged byte is exact: a subtraction's borrow only runs upward from a byte
+                // that is itself flagged, so only bytes above the first special one can be false hits.
+                offset += flagged.trailingZeroBitCount >> 3
+                return
+            }
             offset += 8
         }
     }
@@ -368,7 +484,10 @@ struct JSONScanner: ~Copyable {
         offset += literal.utf8CodeUnitCount
     }
 
+    @inline(__always)
     private mutating func skipWhitespace() {
+        // Reviews from the API server are compact: the common case is one comparison.
+        if offset < bytes.count, bytes[offset] > 0x20 { return }
         while offset < bytes.count {
             switch bytes[offset] {
             case 0x20, 0x0A, 0x0D, 0x09: offset += 1
@@ -377,12 +496,14 @@ struct JSONScanner: ~Copyable {
         }
     }
 
+    @inline(__always)
     private mutating func consume(_ byte: UInt8) -> Bool {
         guard offset < bytes.count, bytes[offset] == byte else { return false }
         offset += 1
         return true
     }
 
+    @inline(__always)
     private mutating func expect(_ byte: UInt8) throws(JSONSyntaxError) {
         skipWhitespace()
         guard consume(byte) else {
@@ -391,6 +512,7 @@ struct JSONScanner: ~Copyable {
         }
     }
 
+    @inline(__always)
     private mutating func enter() throws(JSONSyntaxError) {
         depth += 1
         guard depth <= Self.maximumDepth else { throw error("JSON nested deeper than \(Self.maximumDepth) levels") }

@@ -1,6 +1,8 @@
 /// A JSON value, used where a patch carries a fragment of the object (an option, a `dnsConfig`).
 /// Object keys keep their insertion order so that encoded patches are stable and readable.
-public indirect enum JSONValue: Sendable, Hashable, Codable {
+/// Not `indirect`: arrays already hold nested values out of line, and boxing every value cost an
+/// allocation per node of each patch.
+public enum JSONValue: Sendable, Hashable, Codable {
     case null
     case bool(Bool)
     case number(Double)

@@ -21,6 +21,11 @@ struct OptionMerge: Hashable {
     }
 
     init(existing: [DNSOption], profile: DNSProfile) {
+        // Most Pods set no options: they get the profile's list as it is, shared rather than rebuilt.
+        guard !existing.isEmpty else {
+            appended = profile.options
+            return
+        }
         for option in profile.options {
             let positions = existing.indices.filter { existing[$0].name == option.name }
             guard let last = positions.last else {
@@ -47,8 +52,7 @@ struct OptionMerge: Hashable {
 extension DNSOption {
     /// The option as it appears in a Pod: `{"name": ..., "value": ...}`.
     var jsonValue: JSONValue {
-        var members: [(key: String, value: JSONValue)] = [("name", .string(name))]
-        if let value { members.append(("value", .string(value))) }
-        return .object(members)
+        guard let value else { return .object([("name", .string(name))]) }
+        return .object([("name", .string(name)), ("value", .string(value))])
     }
 }
