@@ -340,7 +340,14 @@ import Testing
         try await Task.sleep(for: .milliseconds(50))
 
         await server.beginShutdown()
-        // A request racing the shutdown on a kept-alive connection is still answered, and told to close.
+        // The signal returns before the server acts on it; once readiness has turned, the drain is
+        // on its way to every connection (it arrives within microseconds, idle ones close 250 ms later).
+        let deadline = ContinuousClock.now + .seconds(10)
+        while server.readiness.notReadyReason != "shutting down", ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        try await Task.sleep(for: .milliseconds(60))
+        // A request arriving during the drain on a kept-alive connection is still answered, and told to close.
         let racing = Self.review("racing")
         try await keepAlive[0].send("POST /validate/pods HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(racing.count)\r\n\r\n")
         try await keepAlive[0].send(Array(racing))

@@ -265,7 +265,8 @@ final class WebhookHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let metrics = environment.metrics
         let started = NIODeadline.now()
         metrics.admissionStarted()
-        let outcome = environment.reviewer.decide(Data(bytes.readableBytesView), webhook: webhook)
+        let reviewer = environment.reviewer
+        let outcome = bytes.withUnsafeReadableBytes { reviewer.decide($0, webhook: webhook) }
         switch outcome {
         case .decided(let responseBody, let audit):
             respond(context: context, request: request, status: .ok, contentType: "application/json", body: responseBody)

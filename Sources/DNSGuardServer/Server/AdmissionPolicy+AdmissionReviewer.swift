@@ -4,7 +4,7 @@ import Foundation
 /// The policy is the server's reviewer: `review` is pure and synchronous, so the event loop runs it
 /// directly; a review that cannot be answered becomes a 400 with the policy's reason.
 extension AdmissionPolicy: AdmissionReviewer {
-    public func decide(_ body: Data, webhook: WebhookKind) -> AdmissionOutcome {
+    public func decide(_ body: UnsafeRawBufferPointer, webhook: WebhookKind) -> AdmissionOutcome {
         do {
             let result = try review(body, webhook: webhook)
             return .decided(responseBody: result.responseBody, audit: result.audit)

@@ -3,10 +3,10 @@ import Foundation
 
 /// What the HTTP layer needs from the admission policy: whether a profile path exists, and a
 /// synchronous review of one request body. The decision is pure and takes microseconds, so the
-/// server calls it on the event loop.
+/// server calls it on the event loop, on the body's bytes where they were received (no copy).
 public protocol AdmissionReviewer: Sendable {
     func hasProfile(_ name: String) -> Bool
-    func decide(_ body: Data, webhook: WebhookKind) -> AdmissionOutcome
+    func decide(_ body: UnsafeRawBufferPointer, webhook: WebhookKind) -> AdmissionOutcome
 }
 
 /// The result of one review as the server acts on it.
