@@ -221,13 +221,8 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler, RemovableChannelH
                 }
             }
             self.emitCiphertext(context: context, promise: nil)
-            switch self.state {
-            case .active where self.pendingWrites.isEmpty && self.ciphertext == nil:
+            if case .active = self.state, self.pendingWrites.isEmpty, self.ciphertext == nil {
                 self.connection?.releaseIdleBuffers()
-            case .handshaking where self.ciphertext == nil:
-                self.connection?.releaseHandshakeBuffers()
-            default:
-                break
             }
         case .idle, .closing, .closed:
             self.emitCiphertext(context: context, promise: nil)

@@ -135,15 +135,6 @@ final class TLSConnection {
         self.replaceIfHolding(&self.writeBIO, moreThan: 0, install: SSL_set0_wbio)
     }
 
-    /// Gives back OpenSSL's record buffers (about 17 KB each way) and the memory BIOs' while a
-    /// handshake waits for the peer's next flight. SSL_MODE_RELEASE_BUFFERS frees them only between
-    /// application records, so without this every handshake in progress holds them until it ends:
-    /// a thousand clients connecting at once (an API server restart) would hold tens of megabytes.
-    /// OpenSSL keeps buffers that still hold data, so this is safe at any point.
-    func releaseHandshakeBuffers() {
-        _ = SSL_free_buffers(self.ssl)
-        self.releaseIdleBuffers()
-    }
 
     /// The ALPN protocol agreed in the handshake, if any.
     var negotiatedProtocol: String? {
