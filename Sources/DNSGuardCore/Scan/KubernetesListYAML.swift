@@ -43,8 +43,7 @@ public enum KubernetesListYAML {
                 }
                 var writer = JSONWriter(capacity: 4096)
                 try write(item, into: &writer, item: index)
-                let bytes = writer.bytes
-                let failure: ScanInputError? = bytes.withUnsafeBytes { buffer in
+                let failure: ScanInputError? = writer.withUnsafeBytes { buffer in
                     do throws(ScanInputError) {
                         try onItem(buffer, index, listKind)
                         return nil

@@ -118,7 +118,7 @@ extension ScanReport {
         writer.key("notes")
         Self.strings(notes, &writer)
         writer.endObject()
-        return Data(writer.bytes)
+        return writer.data()
     }
 
     private static func strings(_ items: [String], _ writer: inout JSONWriter) {
