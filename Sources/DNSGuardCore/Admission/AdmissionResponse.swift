@@ -48,7 +48,7 @@ public struct AdmissionResponse: Sendable, Hashable {
         let annotations = auditAnnotations
         return encodedReview(apiVersion: apiVersion, annotationCount: annotations.count) { writer in
             for key in annotations.keys.sorted() {
-                writer.key(key)
+                writer.key(named: key)
                 writer.string(annotations[key] ?? "")
             }
         }

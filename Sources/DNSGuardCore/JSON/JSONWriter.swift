@@ -54,10 +54,25 @@ struct JSONWriter: ~Copyable {
     mutating func beginArray() { open(UInt8(ascii: "[")) }
     mutating func endArray() { close(UInt8(ascii: "]")) }
 
-    /// Starts a member of the current object; the value is written next.
-    mutating func key(_ name: String) {
+    /// Starts a member of the current object; the value is written next. The name is a literal of
+    /// the program's own, which needs no escaping: it is copied as it is.
+    mutating func key(_ name: StaticString) {
+        assert(name.withUTF8Buffer { !$0.contains(where: Self.needsEscape) }, "a member name that needs escaping")
+        separate()
+        append(UInt8(ascii: "\""))
+        append(name)
+        append(UInt8(ascii: "\""))
+        endKey()
+    }
+
+    /// Starts a member whose name comes from data (a map key), escaped as needed.
+    mutating func key(named name: String) {
         separate()
         quoted(name)
+        endKey()
+    }
+
+    private mutating func endKey() {
         append(UInt8(ascii: ":"))
         if pretty { append(UInt8(ascii: " ")) }
         suppressSeparator = true
@@ -76,14 +91,23 @@ struct JSONWriter: ~Copyable {
     }
 
     private mutating func quoted(_ utf8: UnsafeBufferPointer<UInt8>) {
-        // Room for the text and its quotes: nearly every string needs no escape.
+        // Room for the text and its quotes: nearly every string needs no escape, and goes in whole.
         reserve(utf8.count + 2)
+        let plain = Self.plainPrefixCount(utf8)
+        if plain == utf8.count {
+            // The reserve above covers these count + 2 bytes.
+            storage[count] = UInt8(ascii: "\"")
+            if let text = utf8.baseAddress { (storage + count + 1).initialize(from: text, count: utf8.count) }
+            storage[count + 1 + utf8.count] = UInt8(ascii: "\"")
+            count += utf8.count + 2
+            return
+        }
         append(UInt8(ascii: "\""))
         // Copy runs that need no escaping in one go; escape the rest byte by byte.
         var runStart = 0
-        for index in utf8.indices {
+        for index in plain..<utf8.count {
             let byte = utf8[index]
-            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            guard Self.needsEscape(byte) else { continue }
             append(UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
             runStart = index + 1
             switch byte {
@@ -93,14 +117,39 @@ struct JSONWriter: ~Copyable {
             case 0x0D: append("\\r")
             case 0x09: append("\\t")
             default:
-                append("\\u00")
                 // Both indexes are four bits, within the 16 digits.
+                append("\\u00")
                 append(Self.hexDigits.utf8Start[Int(byte >> 4)])
                 append(Self.hexDigits.utf8Start[Int(byte & 0x0F)])
             }
         }
         append(UnsafeBufferPointer(rebasing: utf8[runStart...]))
         append(UInt8(ascii: "\""))
+    }
+
+    /// A quote, a backslash and the control characters are escaped in a JSON string.
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    }
+
+    /// How many leading bytes need no escape, checked eight at a time while none does.
+    private static func plainPrefixCount(_ utf8: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let text = utf8.baseAddress else { return 0 }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        var index = 0
+        while index + 8 <= utf8.count {
+            let word = UInt64(littleEndian: UnsafeRawPointer(text + index).loadUnaligned(as: UInt64.self))
+            let quotes = word ^ (ones &* 0x22)
+            let backslashes = word ^ (ones &* 0x5C)
+            // A byte's high bit is set here if it is a quote, a backslash or below 0x20 (UTF-8 bytes of
+            // 0x80 and above are not: `~word` clears their bit). The exact byte is found below.
+            let special = (((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)
+                | ((word &- ones &* 0x20) & ~word)) & 0x8080_8080_8080_8080
+            if special != 0 { break }
+            index += 8
+        }
+        while index < utf8.count, !needsEscape(utf8[index]) { index += 1 }
+        return index
     }
 
     /// A JSON string holding the base64 (RFC 4648, padded, no line breaks) of the compact JSON that
@@ -207,7 +256,7 @@ struct JSONWriter: ~Copyable {
         case let .object(members):
             beginObject()
             for member in members {
-                key(member.key)
+                key(named: member.key)
                 self.value(member.value)
             }
             endObject()

@@ -78,7 +78,7 @@ public enum KubernetesListYAML {
                 guard let name = key.string else {
                     throw ScanInputError(reason: "a mapping key is not a string", item: item)
                 }
-                writer.key(name)
+                writer.key(named: name)
                 try write(value, into: &writer, item: item)
             }
             writer.endObject()

@@ -20,7 +20,7 @@ extension ScanReport {
             ("workloads", summary.workloads), ("namespaces", summary.namespaces), ("configMaps", summary.configMaps),
             ("corefileDeny", summary.corefileDeny), ("corefileWarn", summary.corefileWarn),
         ] {
-            writer.key(key)
+            writer.key(named: key)
             writer.integer(value)
         }
         writer.endObject()
