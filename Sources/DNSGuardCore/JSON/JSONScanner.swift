@@ -419,30 +419,62 @@ struct JSONScanner: ~Copyable {
         offset += length
     }
 
-    /// Skips 8 bytes at a time while all of them are ASCII and none is a quote, a backslash or a control
-    /// character: long strings (annotations, embedded files) are most of a large object's bytes. It
+    /// Skips string bytes that are ASCII and neither a quote, a backslash nor a control character, and
     /// stops exactly on the first other byte (non-ASCII ones included, which must be checked as UTF-8),
-    /// so the caller handles each special byte once instead of stepping byte by byte up to it: most keys
-    /// and values are shorter than a word, and their closing quote is found by the first load.
+    /// so the caller handles each special byte once instead of stepping byte by byte up to it. Most
+    /// keys and values end within the first two words, which are checked inline; a longer run goes on
+    /// out of line.
     @inline(__always)
     private mutating func skipPlainStringBytes() {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highBits: UInt64 = 0x8080_8080_8080_8080
-        while offset + 8 <= count {
-            let word = UInt64(littleEndian: UnsafeRawPointer(base.unsafelyUnwrapped).loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-            let quotes = word ^ (ones &* 0x22)
-            let backslashes = word ^ (ones &* 0x5C)
-            let special = ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)
-                | ((word &- ones &* 0x20) & ~word) | word
-            let flagged = special & highBits
-            if flagged != 0 {
-                // The lowest flagged byte is exact: a subtraction's borrow only runs upward from a byte
-                // that is itself flagged, so only bytes above the first special one can be false hits.
-                offset += flagged.trailingZeroBitCount >> 3
+        for _ in 0..<2 {
+            guard offset + 8 <= count else { return }
+            if let found = firstSpecialByte(inWordAt: offset) {
+                offset += found
                 return
             }
             offset += 8
         }
+        skipLongPlainRun()
+    }
+
+    /// The rest of a long run of plain string bytes (annotations, embedded files: most of a large
+    /// object's bytes), sixteen at a time with one vector compare, then word by word to the exact byte.
+    @inline(never)
+    private mutating func skipLongPlainRun() {
+        let quote = SIMD16<UInt8>(repeating: 0x22)
+        let backslash = SIMD16<UInt8>(repeating: 0x5C)
+        let space = SIMD16<UInt8>(repeating: 0x20)
+        let limit = SIMD16<UInt8>(repeating: 0x60)
+        while offset + 16 <= count {
+            let block = UnsafeRawPointer(base.unsafelyUnwrapped).loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self)
+            // A byte below 0x20 wraps to 0xE0 and above, one of 0x80 and above lands at 0x60 and above.
+            let special = (block .== quote) .| (block .== backslash) .| ((block &- space) .>= limit)
+            if any(special) { break }
+            offset += 16
+        }
+        while offset + 8 <= count {
+            if let found = firstSpecialByte(inWordAt: offset) {
+                offset += found
+                return
+            }
+            offset += 8
+        }
+    }
+
+    /// The position within the eight bytes at `position` of the first one that is not plain string
+    /// text (see `skipPlainStringBytes`), or nil when all eight are.
+    @inline(__always)
+    private func firstSpecialByte(inWordAt position: Int) -> Int? {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let word = UInt64(littleEndian: UnsafeRawPointer(base.unsafelyUnwrapped).loadUnaligned(fromByteOffset: position, as: UInt64.self))
+        let quotes = word ^ (ones &* 0x22)
+        let backslashes = word ^ (ones &* 0x5C)
+        let special = ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)
+            | ((word &- ones &* 0x20) & ~word) | word
+        let flagged = special & 0x8080_8080_8080_8080
+        // The lowest flagged byte is exact: a subtraction's borrow only runs upward from a byte that
+        // is itself flagged, so only bytes above the first special one can be false hits.
+        return flagged == 0 ? nil : flagged.trailingZeroBitCount >> 3
     }
 
     private mutating func scanNumber() throws(JSONSyntaxError) -> Range<Int> {
