@@ -40,7 +40,7 @@ public struct AdmissionResponse: Sendable, Hashable {
     public var patchJSON: Data {
         var writer = JSONWriter(capacity: 32 + patch.count * 96)
         Self.writePatch(patch, into: &writer)
-        return Data(writer.bytes)
+        return writer.data()
     }
 
     /// The whole AdmissionReview answering a request of `apiVersion`.
@@ -48,7 +48,7 @@ public struct AdmissionResponse: Sendable, Hashable {
         let annotations = auditAnnotations
         return encodedReview(apiVersion: apiVersion, annotationCount: annotations.count) { writer in
             for key in annotations.keys.sorted() {
-                writer.key(key)
+                writer.key(named: key)
                 writer.string(annotations[key] ?? "")
             }
         }
@@ -130,7 +130,7 @@ public struct AdmissionResponse: Sendable, Hashable {
         }
         writer.endObject()
         writer.endObject()
-        return Data(writer.bytes)
+        return writer.data()
     }
 
     private static func writePatch(_ patch: [PatchOperation], into writer: inout JSONWriter) {

@@ -360,7 +360,11 @@ enum AdmissionReviewDecoder {
 
     /// A `map[string]string` (labels, annotations) added to `map`; a repeated key keeps the last value.
     private static func readStringMap(_ scanner: inout JSONScanner, into map: inout [String: String]) throws(JSONSyntaxError) {
-        try forEachStringMember(&scanner) { s, key, value in map[s.decode(key)] = value }
+        try forEachStringMember(&scanner) { s, key, value in
+            // Room for a Pod's usual handful at once, instead of regrowing from one entry.
+            if map.isEmpty { map.reserveCapacity(8) }
+            map[s.decode(key)] = value
+        }
     }
 
     /// The members of a `map[string]string` (also `kind` and `resource`, whose members are all

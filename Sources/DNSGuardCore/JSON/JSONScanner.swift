@@ -14,11 +14,23 @@ struct JSONScanner: ~Copyable {
     static let maximumDepth = 512
 
     private let bytes: UnsafeRawBufferPointer
+    /// The input's first byte and length, read once: deriving both from `bytes` (with a check for a
+    /// missing base address) on every access was a good part of the hot loops' instructions.
+    private let base: UnsafePointer<UInt8>?
+    private let count: Int
     private(set) var offset = 0
     private var depth = 0
 
     init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
+        base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        count = bytes.count
+    }
+
+    /// The byte at `index`, which the caller has checked is below `count` (so `base` exists).
+    @inline(__always)
+    private func byte(at index: Int) -> UInt8 {
+        base.unsafelyUnwrapped[index]
     }
 
     // MARK: - Structure
@@ -29,15 +41,15 @@ struct JSONScanner: ~Copyable {
     @inline(__always)
     mutating func peekKind() throws(JSONSyntaxError) -> ValueKind {
         skipWhitespace()
-        guard offset < bytes.count else { throw error("unexpected end of JSON") }
-        switch bytes[offset] {
+        guard offset < count else { throw error("unexpected end of JSON") }
+        switch byte(at: offset) {
         case UInt8(ascii: "{"): return .object
         case UInt8(ascii: "["): return .array
         case UInt8(ascii: "\""): return .string
         case UInt8(ascii: "t"), UInt8(ascii: "f"): return .bool
         case UInt8(ascii: "n"): return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number
-        default: throw error("unexpected character '\(Self.printable(bytes[offset]))'")
+        default: throw error("unexpected character '\(Self.printable(byte(at: offset)))'")
         }
     }
 
@@ -68,8 +80,8 @@ struct JSONScanner: ~Copyable {
             skipWhitespace()
         }
         cursor.index += 1
-        guard offset < bytes.count else { throw error("unexpected end of JSON") }
-        guard bytes[offset] == UInt8(ascii: "\"") else { throw error("expected a member name") }
+        guard offset < count else { throw error("unexpected end of JSON") }
+        guard byte(at: offset) == UInt8(ascii: "\"") else { throw error("expected a member name") }
         let key = try scanString()
         try expect(UInt8(ascii: ":"))
         return key
@@ -138,8 +150,8 @@ struct JSONScanner: ~Copyable {
         }
         while true {
             skipWhitespace()
-            guard offset < bytes.count else { throw error("unexpected end of JSON") }
-            guard bytes[offset] == UInt8(ascii: "\"") else { throw error("expected a member name") }
+            guard offset < count else { throw error("unexpected end of JSON") }
+            guard byte(at: offset) == UInt8(ascii: "\"") else { throw error("expected a member name") }
             _ = try scanString()
             try expect(UInt8(ascii: ":"))
             try skipValue()
@@ -173,14 +185,14 @@ struct JSONScanner: ~Copyable {
     /// After the top-level value: only whitespace may follow.
     mutating func expectEnd() throws(JSONSyntaxError) {
         skipWhitespace()
-        guard offset == bytes.count else { throw error("unexpected data after the JSON value") }
+        guard offset == count else { throw error("unexpected data after the JSON value") }
     }
 
     // MARK: - Scalars
 
     mutating func readString() throws(JSONSyntaxError) -> String {
         skipWhitespace()
-        guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { throw error("expected a string") }
+        guard offset < count, byte(at: offset) == UInt8(ascii: "\"") else { throw error("expected a string") }
         return decode(try scanString())
     }
 
@@ -200,7 +212,7 @@ struct JSONScanner: ~Copyable {
             try readLiteral("null")
             return nil
         }
-        guard bytes[offset] == UInt8(ascii: "\"") else { throw error("expected a string") }
+        guard byte(at: offset) == UInt8(ascii: "\"") else { throw error("expected a string") }
         let token = try scanString()
         if !token.hasEscapes, let match = known.first(where: { equals(token, $0) }) { return match }
         return decode(token)
@@ -216,11 +228,11 @@ struct JSONScanner: ~Copyable {
 
     mutating func readBool() throws(JSONSyntaxError) -> Bool {
         skipWhitespace()
-        if offset < bytes.count, bytes[offset] == UInt8(ascii: "t") {
+        if offset < count, byte(at: offset) == UInt8(ascii: "t") {
             try readLiteral("true")
             return true
         }
-        guard offset < bytes.count, bytes[offset] == UInt8(ascii: "f") else { throw error("expected true or false") }
+        guard offset < count, byte(at: offset) == UInt8(ascii: "f") else { throw error("expected true or false") }
         try readLiteral("false")
         return false
     }
@@ -275,7 +287,7 @@ struct JSONScanner: ~Copyable {
         let length = token.end - token.start
         guard length == name.utf8CodeUnitCount else { return false }
         let expected = name.utf8Start
-        for position in 0..<length where bytes[token.start + position] != expected[position] {
+        for position in 0..<length where byte(at: token.start + position) != expected[position] {
             return false
         }
         return true
@@ -333,7 +345,7 @@ struct JSONScanner: ~Copyable {
         offset += 1  // opening quote
         let start = offset
         skipPlainStringBytes()
-        if offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") {
+        if offset < count, byte(at: offset) == UInt8(ascii: "\"") {
             offset += 1
             return StringToken(start: start, end: offset - 1, hasEscapes: false)
         }
@@ -344,25 +356,25 @@ struct JSONScanner: ~Copyable {
     @inline(never)
     private mutating func scanStringSlowly(from start: Int) throws(JSONSyntaxError) -> StringToken {
         var hasEscapes = false
-        while offset < bytes.count {
+        while offset < count {
             skipPlainStringBytes()
-            guard offset < bytes.count else { break }
-            let byte = bytes[offset]
-            if byte == UInt8(ascii: "\"") {
+            guard offset < count else { break }
+            let current = byte(at: offset)
+            if current == UInt8(ascii: "\"") {
                 let token = StringToken(start: start, end: offset, hasEscapes: hasEscapes)
                 offset += 1
                 return token
             }
-            if byte == UInt8(ascii: "\\") {
+            if current == UInt8(ascii: "\\") {
                 hasEscapes = true
-                guard offset + 1 < bytes.count else { break }
-                switch bytes[offset + 1] {
+                guard offset + 1 < count else { break }
+                switch byte(at: offset + 1) {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
                      UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                     offset += 2
                 case UInt8(ascii: "u"):
-                    guard offset + 5 < bytes.count,
-                          (2...5).allSatisfy({ Self.isHex(bytes[offset + $0]) }) else {
+                    guard offset + 5 < count,
+                          (2...5).allSatisfy({ Self.isHex(byte(at: offset + $0)) }) else {
                         throw error("invalid \\u escape in a string")
                     }
                     offset += 6
@@ -371,8 +383,8 @@ struct JSONScanner: ~Copyable {
                 }
                 continue
             }
-            guard byte >= 0x20 else { throw error("control character in a string") }
-            if byte >= 0x80 {
+            guard current >= 0x20 else { throw error("control character in a string") }
+            if current >= 0x80 {
                 try skipUTF8Sequence()
                 continue
             }
@@ -388,7 +400,7 @@ struct JSONScanner: ~Copyable {
     private mutating func skipUTF8Sequence() throws(JSONSyntaxError) {
         let length: Int
         var second: ClosedRange<UInt8> = 0x80...0xBF
-        switch bytes[offset] {
+        switch byte(at: offset) {
         case 0xC2...0xDF: length = 2
         case 0xE0: length = 3; second = 0xA0...0xBF
         case 0xE1...0xEC, 0xEE...0xEF: length = 3
@@ -398,63 +410,95 @@ struct JSONScanner: ~Copyable {
         case 0xF4: length = 4; second = 0x80...0x8F
         default: throw error("invalid UTF-8 in a string")
         }
-        guard offset + length <= bytes.count, second.contains(bytes[offset + 1]) else {
+        guard offset + length <= count, second.contains(byte(at: offset + 1)) else {
             throw error("invalid UTF-8 in a string")
         }
-        for index in 2..<length where !(0x80...0xBF).contains(bytes[offset + index]) {
+        for index in 2..<length where !(0x80...0xBF).contains(byte(at: offset + index)) {
             throw error("invalid UTF-8 in a string")
         }
         offset += length
     }
 
-    /// Skips 8 bytes at a time while all of them are ASCII and none is a quote, a backslash or a control
-    /// character: long strings (annotations, embedded files) are most of a large object's bytes. It
+    /// Skips string bytes that are ASCII and neither a quote, a backslash nor a control character, and
     /// stops exactly on the first other byte (non-ASCII ones included, which must be checked as UTF-8),
-    /// so the caller handles each special byte once instead of stepping byte by byte up to it: most keys
-    /// and values are shorter than a word, and their closing quote is found by the first load.
+    /// so the caller handles each special byte once instead of stepping byte by byte up to it. Most
+    /// keys and values end within the first two words, which are checked inline; a longer run goes on
+    /// out of line.
     @inline(__always)
     private mutating func skipPlainStringBytes() {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highBits: UInt64 = 0x8080_8080_8080_8080
-        while offset + 8 <= bytes.count {
-            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-            let quotes = word ^ (ones &* 0x22)
-            let backslashes = word ^ (ones &* 0x5C)
-            let special = ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)
-                | ((word &- ones &* 0x20) & ~word) | word
-            let flagged = special & highBits
-            if flagged != 0 {
-                // The lowest flagged byte is exact: a subtraction's borrow only runs upward from a byte
-                // that is itself flagged, so only bytes above the first special one can be false hits.
-                offset += flagged.trailingZeroBitCount >> 3
+        for _ in 0..<2 {
+            guard offset + 8 <= count else { return }
+            if let found = firstSpecialByte(inWordAt: offset) {
+                offset += found
+                return
+            }
+            offset += 8
+        }
+        skipLongPlainRun()
+    }
+
+    /// The rest of a long run of plain string bytes (annotations, embedded files: most of a large
+    /// object's bytes), sixteen at a time with one vector compare, then word by word to the exact byte.
+    @inline(never)
+    private mutating func skipLongPlainRun() {
+        let quote = SIMD16<UInt8>(repeating: 0x22)
+        let backslash = SIMD16<UInt8>(repeating: 0x5C)
+        let space = SIMD16<UInt8>(repeating: 0x20)
+        let limit = SIMD16<UInt8>(repeating: 0x60)
+        while offset + 16 <= count {
+            let block = UnsafeRawPointer(base.unsafelyUnwrapped).loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self)
+            // A byte below 0x20 wraps to 0xE0 and above, one of 0x80 and above lands at 0x60 and above.
+            let special = (block .== quote) .| (block .== backslash) .| ((block &- space) .>= limit)
+            if any(special) { break }
+            offset += 16
+        }
+        while offset + 8 <= count {
+            if let found = firstSpecialByte(inWordAt: offset) {
+                offset += found
                 return
             }
             offset += 8
         }
     }
 
+    /// The position within the eight bytes at `position` of the first one that is not plain string
+    /// text (see `skipPlainStringBytes`), or nil when all eight are.
+    @inline(__always)
+    private func firstSpecialByte(inWordAt position: Int) -> Int? {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let word = UInt64(littleEndian: UnsafeRawPointer(base.unsafelyUnwrapped).loadUnaligned(fromByteOffset: position, as: UInt64.self))
+        let quotes = word ^ (ones &* 0x22)
+        let backslashes = word ^ (ones &* 0x5C)
+        let special = ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)
+            | ((word &- ones &* 0x20) & ~word) | word
+        let flagged = special & 0x8080_8080_8080_8080
+        // The lowest flagged byte is exact: a subtraction's borrow only runs upward from a byte that
+        // is itself flagged, so only bytes above the first special one can be false hits.
+        return flagged == 0 ? nil : flagged.trailingZeroBitCount >> 3
+    }
+
     private mutating func scanNumber() throws(JSONSyntaxError) -> Range<Int> {
         let start = offset
         _ = consume(UInt8(ascii: "-"))
-        guard offset < bytes.count, Self.isDigit(bytes[offset]) else { throw error("invalid number") }
+        guard offset < count, Self.isDigit(byte(at: offset)) else { throw error("invalid number") }
         let integerStart = offset
-        if bytes[offset] == UInt8(ascii: "0") {
+        if byte(at: offset) == UInt8(ascii: "0") {
             offset += 1
         } else {
-            while offset < bytes.count, Self.isDigit(bytes[offset]) { offset += 1 }
+            while offset < count, Self.isDigit(byte(at: offset)) { offset += 1 }
         }
         let integerDigits = offset - integerStart
         if consume(UInt8(ascii: ".")) {
-            guard offset < bytes.count, Self.isDigit(bytes[offset]) else { throw error("invalid number") }
-            while offset < bytes.count, Self.isDigit(bytes[offset]) { offset += 1 }
+            guard offset < count, Self.isDigit(byte(at: offset)) else { throw error("invalid number") }
+            while offset < count, Self.isDigit(byte(at: offset)) { offset += 1 }
         }
-        if offset < bytes.count, bytes[offset] | 0x20 == UInt8(ascii: "e") {
+        if offset < count, byte(at: offset) | 0x20 == UInt8(ascii: "e") {
             offset += 1
-            if offset < bytes.count, bytes[offset] == UInt8(ascii: "+") || bytes[offset] == UInt8(ascii: "-") {
+            if offset < count, byte(at: offset) == UInt8(ascii: "+") || byte(at: offset) == UInt8(ascii: "-") {
                 offset += 1
             }
-            guard offset < bytes.count, Self.isDigit(bytes[offset]) else { throw error("invalid number") }
-            while offset < bytes.count, Self.isDigit(bytes[offset]) { offset += 1 }
+            guard offset < count, Self.isDigit(byte(at: offset)) else { throw error("invalid number") }
+            while offset < count, Self.isDigit(byte(at: offset)) { offset += 1 }
             try checkRange(start..<offset)
         } else if integerDigits > 308 {
             try checkRange(start..<offset)
@@ -477,8 +521,8 @@ struct JSONScanner: ~Copyable {
         skipWhitespace()
         let start = offset
         let matches = literal.withUTF8Buffer { expected in
-            guard start + expected.count <= bytes.count else { return false }
-            return (0..<expected.count).allSatisfy { bytes[start + $0] == expected[$0] }
+            guard start + expected.count <= count else { return false }
+            return (0..<expected.count).allSatisfy { byte(at: start + $0) == expected[$0] }
         }
         guard matches else { throw error("invalid literal, expected \(literal)") }
         offset += literal.utf8CodeUnitCount
@@ -487,9 +531,9 @@ struct JSONScanner: ~Copyable {
     @inline(__always)
     private mutating func skipWhitespace() {
         // Reviews from the API server are compact: the common case is one comparison.
-        if offset < bytes.count, bytes[offset] > 0x20 { return }
-        while offset < bytes.count {
-            switch bytes[offset] {
+        if offset < count, byte(at: offset) > 0x20 { return }
+        while offset < count {
+            switch byte(at: offset) {
             case 0x20, 0x0A, 0x0D, 0x09: offset += 1
             default: return
             }
@@ -497,8 +541,8 @@ struct JSONScanner: ~Copyable {
     }
 
     @inline(__always)
-    private mutating func consume(_ byte: UInt8) -> Bool {
-        guard offset < bytes.count, bytes[offset] == byte else { return false }
+    private mutating func consume(_ expected: UInt8) -> Bool {
+        guard offset < count, byte(at: offset) == expected else { return false }
         offset += 1
         return true
     }
@@ -507,7 +551,7 @@ struct JSONScanner: ~Copyable {
     private mutating func expect(_ byte: UInt8) throws(JSONSyntaxError) {
         skipWhitespace()
         guard consume(byte) else {
-            if offset >= bytes.count { throw error("unexpected end of JSON") }
+            if offset >= count { throw error("unexpected end of JSON") }
             throw error("expected '\(Self.printable(byte))'")
         }
     }

@@ -24,7 +24,7 @@ extension JSONValue {
     public func serialized(pretty: Bool = false) -> Data {
         var writer = JSONWriter(pretty: pretty)
         writer.value(self)
-        return Data(writer.bytes)
+        return writer.data()
     }
 
     /// The member `key` of an object (the first one when repeated); `nil` otherwise.

@@ -1,17 +1,52 @@
+import Foundation
+
 /// Writes JSON text into a byte buffer: the response and patch encoder, without Foundation's generic
 /// encoding machinery (a response is a handful of known members; building it by hand is cheap).
-struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+///
+/// The buffer is memory the writer owns and grows itself, and `data()` hands it to the resulting
+/// `Data` without a copy: a response is written in a few hundred small appends, and an array's
+/// uniqueness and capacity checks on each of them, its copy into a `Data` and the allocations of
+/// both were most of the encoding cost.
+struct JSONWriter: ~Copyable {
+    private var storage: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// How many bytes are written; `storage[0..<count]` is the text.
+    private var count = 0
     /// Two-space indentation when set; compact otherwise.
-    private let pretty: Bool
+    private var pretty: Bool
     /// How many objects and arrays are open. Whether the current one already has a member (and the
     /// next needs a comma) is read from the last byte written, which is its bracket while it is empty,
     /// instead of from a stack that cost an allocation per writer.
     private var level = 0
+    /// Set after a key: its value follows without a separator.
+    private var suppressSeparator = false
 
     init(pretty: Bool = false, capacity: Int = 256) {
         self.pretty = pretty
-        bytes.reserveCapacity(capacity)
+        self.capacity = max(capacity, 16)
+        storage = .allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        storage.deallocate()
+    }
+
+    /// The text, in a `Data` that takes over the buffer.
+    consuming func data() -> Data {
+        let (storage, count) = (self.storage, self.count)
+        discard self
+        guard count > 0 else {
+            storage.deallocate()
+            return Data()
+        }
+        return Data(bytesNoCopy: storage, count: count, deallocator: .custom { bytes, _ in bytes.deallocate() })
+    }
+
+    /// Calls `body` with the text written so far, in place.
+    func withUnsafeBytes<Result, Failure: Error>(
+        _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        try body(UnsafeRawBufferPointer(start: storage, count: count))
     }
 
     mutating func beginObject() { open(UInt8(ascii: "{")) }
@@ -19,12 +54,27 @@ struct JSONWriter {
     mutating func beginArray() { open(UInt8(ascii: "[")) }
     mutating func endArray() { close(UInt8(ascii: "]")) }
 
-    /// Starts a member of the current object; the value is written next.
-    mutating func key(_ name: String) {
+    /// Starts a member of the current object; the value is written next. The name is a literal of
+    /// the program's own, which needs no escaping: it is copied as it is.
+    mutating func key(_ name: StaticString) {
+        assert(name.withUTF8Buffer { !$0.contains(where: Self.needsEscape) }, "a member name that needs escaping")
+        separate()
+        append(UInt8(ascii: "\""))
+        append(name)
+        append(UInt8(ascii: "\""))
+        endKey()
+    }
+
+    /// Starts a member whose name comes from data (a map key), escaped as needed.
+    mutating func key(named name: String) {
         separate()
         quoted(name)
-        bytes.append(UInt8(ascii: ":"))
-        if pretty { bytes.append(UInt8(ascii: " ")) }
+        endKey()
+    }
+
+    private mutating func endKey() {
+        append(UInt8(ascii: ":"))
+        if pretty { append(UInt8(ascii: " ")) }
         suppressSeparator = true
     }
 
@@ -41,13 +91,24 @@ struct JSONWriter {
     }
 
     private mutating func quoted(_ utf8: UnsafeBufferPointer<UInt8>) {
-        bytes.append(UInt8(ascii: "\""))
-        // Copy runs that need no escaping in one append; escape the rest byte by byte.
+        // Room for the text and its quotes: nearly every string needs no escape, and goes in whole.
+        reserve(utf8.count + 2)
+        let plain = Self.plainPrefixCount(utf8)
+        if plain == utf8.count {
+            // The reserve above covers these count + 2 bytes.
+            storage[count] = UInt8(ascii: "\"")
+            if let text = utf8.baseAddress { (storage + count + 1).initialize(from: text, count: utf8.count) }
+            storage[count + 1 + utf8.count] = UInt8(ascii: "\"")
+            count += utf8.count + 2
+            return
+        }
+        append(UInt8(ascii: "\""))
+        // Copy runs that need no escaping in one go; escape the rest byte by byte.
         var runStart = 0
-        for index in utf8.indices {
+        for index in plain..<utf8.count {
             let byte = utf8[index]
-            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+            guard Self.needsEscape(byte) else { continue }
+            append(UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
             runStart = index + 1
             switch byte {
             case UInt8(ascii: "\""): append("\\\"")
@@ -56,13 +117,39 @@ struct JSONWriter {
             case 0x0D: append("\\r")
             case 0x09: append("\\t")
             default:
+                // Both indexes are four bits, within the 16 digits.
                 append("\\u00")
-                bytes.append(Self.hexDigits[Int(byte >> 4)])
-                bytes.append(Self.hexDigits[Int(byte & 0x0F)])
+                append(Self.hexDigits.utf8Start[Int(byte >> 4)])
+                append(Self.hexDigits.utf8Start[Int(byte & 0x0F)])
             }
         }
-        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
-        bytes.append(UInt8(ascii: "\""))
+        append(UnsafeBufferPointer(rebasing: utf8[runStart...]))
+        append(UInt8(ascii: "\""))
+    }
+
+    /// A quote, a backslash and the control characters are escaped in a JSON string.
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    }
+
+    /// How many leading bytes need no escape, checked eight at a time while none does.
+    private static func plainPrefixCount(_ utf8: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let text = utf8.baseAddress else { return 0 }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        var index = 0
+        while index + 8 <= utf8.count {
+            let word = UInt64(littleEndian: UnsafeRawPointer(text + index).loadUnaligned(as: UInt64.self))
+            let quotes = word ^ (ones &* 0x22)
+            let backslashes = word ^ (ones &* 0x5C)
+            // A byte's high bit is set here if it is a quote, a backslash or below 0x20 (UTF-8 bytes of
+            // 0x80 and above are not: `~word` clears their bit). The exact byte is found below.
+            let special = (((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)
+                | ((word &- ones &* 0x20) & ~word)) & 0x8080_8080_8080_8080
+            if special != 0 { break }
+            index += 8
+        }
+        while index < utf8.count, !needsEscape(utf8[index]) { index += 1 }
+        return index
     }
 
     /// A JSON string holding the base64 (RFC 4648, padded, no line breaks) of the compact JSON that
@@ -70,44 +157,46 @@ struct JSONWriter {
     /// encoded over itself from the end, so it needs no buffer (and no `Data` or `String`) of its own.
     mutating func base64String(ofJSON body: (inout JSONWriter) -> Void) {
         separate()
-        bytes.append(UInt8(ascii: "\""))
-        let start = bytes.count
-        // The nested JSON is a value of its own: a fresh writer state over the same bytes.
-        var nested = JSONWriter(capacity: 0)
-        swap(&nested.bytes, &bytes)
-        body(&nested)
-        swap(&nested.bytes, &bytes)
+        append(UInt8(ascii: "\""))
+        let start = count
+        // The nested JSON is a value of its own, compact, in a fresh layout state.
+        let outer = (pretty, level)
+        (pretty, level) = (false, 0)
+        body(&self)
+        (pretty, level) = outer
 
-        let count = bytes.count - start
-        bytes.append(contentsOf: repeatElement(0, count: (count + 2) / 3 * 4 - count))
-        bytes.withUnsafeMutableBufferPointer { Self.encodeBase64InPlace($0, from: start, count: count) }
-        bytes.append(UInt8(ascii: "\""))
+        let jsonCount = count - start
+        let encodedCount = (jsonCount + 2) / 3 * 4
+        reserve(encodedCount - jsonCount + 1)
+        Self.encodeBase64InPlace(UnsafeMutableBufferPointer(start: storage + start, count: encodedCount), count: jsonCount)
+        count = start + encodedCount
+        append(UInt8(ascii: "\""))
     }
 
-    /// Replaces the `count` bytes at `start` with their base64 text, which fills `buffer` to its end.
-    /// Group g is read from start + 3g and written to start + 4g: going from the last group to the
-    /// first, a group's output only covers its own input (read first) and that of later groups, which
-    /// are already encoded. Every position is below start + 4 × ⌈count / 3⌉ = `buffer.count`.
-    private static func encodeBase64InPlace(_ buffer: UnsafeMutableBufferPointer<UInt8>, from start: Int, count: Int) {
-        precondition(buffer.count == start + (count + 2) / 3 * 4)
+    /// Replaces the first `count` bytes of `buffer` with their base64 text, which fills it. Group g is
+    /// read from 3g and written to 4g: going from the last group to the first, a group's output only
+    /// covers its own input (read first) and that of later groups, which are already encoded. Every
+    /// position is below 4 × ⌈count / 3⌉ = `buffer.count`.
+    private static func encodeBase64InPlace(_ buffer: UnsafeMutableBufferPointer<UInt8>, count: Int) {
+        precondition(buffer.count == (count + 2) / 3 * 4)
         let groups = count / 3
         switch count - groups * 3 {
         case 1:
-            let group = UInt32(buffer[start + groups * 3]) << 16
-            writeBase64Digits(of: group, count: 2, to: buffer, at: start + groups * 4)
-            buffer[start + groups * 4 + 2] = UInt8(ascii: "=")
-            buffer[start + groups * 4 + 3] = UInt8(ascii: "=")
+            let group = UInt32(buffer[groups * 3]) << 16
+            writeBase64Digits(of: group, count: 2, to: buffer, at: groups * 4)
+            buffer[groups * 4 + 2] = UInt8(ascii: "=")
+            buffer[groups * 4 + 3] = UInt8(ascii: "=")
         case 2:
-            let group = UInt32(buffer[start + groups * 3]) << 16 | UInt32(buffer[start + groups * 3 + 1]) << 8
-            writeBase64Digits(of: group, count: 3, to: buffer, at: start + groups * 4)
-            buffer[start + groups * 4 + 3] = UInt8(ascii: "=")
+            let group = UInt32(buffer[groups * 3]) << 16 | UInt32(buffer[groups * 3 + 1]) << 8
+            writeBase64Digits(of: group, count: 3, to: buffer, at: groups * 4)
+            buffer[groups * 4 + 3] = UInt8(ascii: "=")
         default:
             break
         }
         for index in stride(from: groups - 1, through: 0, by: -1) {
-            let input = start + index * 3
+            let input = index * 3
             let group = UInt32(buffer[input]) << 16 | UInt32(buffer[input + 1]) << 8 | UInt32(buffer[input + 2])
-            writeBase64Digits(of: group, count: 4, to: buffer, at: start + index * 4)
+            writeBase64Digits(of: group, count: 4, to: buffer, at: index * 4)
         }
     }
 
@@ -135,18 +224,23 @@ struct JSONWriter {
 
     mutating func integer(_ value: Int) {
         separate()
-        bytes.append(contentsOf: String(value).utf8)
+        digits(String(value))
     }
 
     mutating func number(_ value: Double) {
         separate()
         if value.rounded() == value, abs(value) < 1e15 {
-            bytes.append(contentsOf: String(Int64(value)).utf8)
+            digits(String(Int64(value)))
         } else if value.isFinite {
-            bytes.append(contentsOf: "\(value)".utf8)
+            digits("\(value)")
         } else {
             append("null")  // JSON has no NaN or infinity
         }
+    }
+
+    /// A number's text, which is JSON as it is.
+    private mutating func digits(_ text: String) {
+        for byte in text.utf8 { append(byte) }
     }
 
     mutating func value(_ value: JSONValue) {
@@ -162,7 +256,7 @@ struct JSONWriter {
         case let .object(members):
             beginObject()
             for member in members {
-                key(member.key)
+                key(named: member.key)
                 self.value(member.value)
             }
             endObject()
@@ -171,12 +265,10 @@ struct JSONWriter {
 
     // MARK: - Layout
 
-    private var suppressSeparator = false
-
     /// Whether the innermost open object or array has no member yet: every member ends in a value,
     /// and no value ends in an opening bracket.
     private var atFirstMember: Bool {
-        bytes.last == UInt8(ascii: "{") || bytes.last == UInt8(ascii: "[")
+        count > 0 && (storage[count - 1] == UInt8(ascii: "{") || storage[count - 1] == UInt8(ascii: "["))
     }
 
     private mutating func separate() {
@@ -185,32 +277,66 @@ struct JSONWriter {
             return
         }
         guard level > 0 else { return }
-        if !atFirstMember { bytes.append(UInt8(ascii: ",")) }
+        if !atFirstMember { append(UInt8(ascii: ",")) }
         newline()
     }
 
     private mutating func open(_ bracket: UInt8) {
         separate()
-        bytes.append(bracket)
+        append(bracket)
         level += 1
     }
 
     private mutating func close(_ bracket: UInt8) {
         level -= 1
         if !atFirstMember { newline() }
-        bytes.append(bracket)
+        append(bracket)
     }
 
     private mutating func newline() {
         guard pretty else { return }
-        bytes.append(0x0A)
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: level * 2))
+        append(0x0A)
+        for _ in 0..<(level * 2) { append(UInt8(ascii: " ")) }
+    }
+
+    // MARK: - Buffer
+
+    /// Makes room for `extra` more bytes.
+    @inline(__always)
+    private mutating func reserve(_ extra: Int) {
+        if extra > capacity - count { grow(toHold: extra) }
+    }
+
+    @inline(never)
+    private mutating func grow(toHold extra: Int) {
+        let (needed, overflow) = count.addingReportingOverflow(extra)
+        precondition(!overflow, "JSON text too large")
+        let newCapacity = max(needed, capacity * 2)
+        let newStorage = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newStorage.initialize(from: storage, count: count)
+        storage.deallocate()
+        storage = newStorage
+        capacity = newCapacity
+    }
+
+    @inline(__always)
+    private mutating func append(_ byte: UInt8) {
+        reserve(1)
+        storage[count] = byte
+        count += 1
+    }
+
+    private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        reserve(bytes.count)
+        (storage + count).initialize(from: source, count: bytes.count)
+        count += bytes.count
     }
 
     private mutating func append(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        text.withUTF8Buffer { append($0) }
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
+    private static let hexDigits: StaticString = "0123456789abcdef"
     private static let base64Alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 }

@@ -43,8 +43,7 @@ public enum KubernetesListYAML {
                 }
                 var writer = JSONWriter(capacity: 4096)
                 try write(item, into: &writer, item: index)
-                let bytes = writer.bytes
-                let failure: ScanInputError? = bytes.withUnsafeBytes { buffer in
+                let failure: ScanInputError? = writer.withUnsafeBytes { buffer in
                     do throws(ScanInputError) {
                         try onItem(buffer, index, listKind)
                         return nil
@@ -79,7 +78,7 @@ public enum KubernetesListYAML {
                 guard let name = key.string else {
                     throw ScanInputError(reason: "a mapping key is not a string", item: item)
                 }
-                writer.key(name)
+                writer.key(named: name)
                 try write(value, into: &writer, item: item)
             }
             writer.endObject()

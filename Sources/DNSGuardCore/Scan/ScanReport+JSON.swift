@@ -20,7 +20,7 @@ extension ScanReport {
             ("workloads", summary.workloads), ("namespaces", summary.namespaces), ("configMaps", summary.configMaps),
             ("corefileDeny", summary.corefileDeny), ("corefileWarn", summary.corefileWarn),
         ] {
-            writer.key(key)
+            writer.key(named: key)
             writer.integer(value)
         }
         writer.endObject()
@@ -118,7 +118,7 @@ extension ScanReport {
         writer.key("notes")
         Self.strings(notes, &writer)
         writer.endObject()
-        return Data(writer.bytes)
+        return writer.data()
     }
 
     private static func strings(_ items: [String], _ writer: inout JSONWriter) {

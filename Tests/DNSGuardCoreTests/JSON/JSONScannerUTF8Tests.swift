@@ -31,10 +31,10 @@ import Testing
         ("U+E000", [0xEE, 0x80, 0x80]),
     ]
 
-    /// Each sequence at every position within an 8-byte word, so both the word-at-a-time path and the
-    /// byte path see it, followed by the closing quote or more text.
+    /// Each sequence at every position within an 8-byte word and a 16-byte block, so the word and
+    /// block paths and the byte path all see it, followed by the closing quote or more text.
     static func documents(_ sequence: [UInt8]) -> [[UInt8]] {
-        (0..<9).flatMap { padding -> [[UInt8]] in
+        (0..<50).flatMap { padding -> [[UInt8]] in
             let prefix = Array(#"["#.utf8) + [UInt8(ascii: "\"")] + Array(repeating: UInt8(ascii: "a"), count: padding)
             return [prefix + sequence + Array(#""]"#.utf8), prefix + sequence + Array(#"tail text here"]"#.utf8)]
         }
