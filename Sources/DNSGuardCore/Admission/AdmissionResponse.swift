@@ -39,7 +39,7 @@ public struct AdmissionResponse: Sendable, Hashable {
     /// The patch as the JSON array the API server applies (before base64).
     public var patchJSON: Data {
         var writer = JSONWriter(capacity: 32 + patch.count * 96)
-        Self.writePatch(patch, into: &writer)
+        PatchOperation.write(patch, into: &writer)
         return writer.data()
     }
 
@@ -101,7 +101,7 @@ public struct AdmissionResponse: Sendable, Hashable {
             writer.key("patchType")
             writer.string("JSONPatch")
             writer.key("patch")
-            writer.base64String { Self.writePatch(patch, into: &$0) }
+            writer.base64String { PatchOperation.write(patch, into: &$0) }
         }
         if let denial, !allowed {
             writer.key("status")
@@ -131,22 +131,5 @@ public struct AdmissionResponse: Sendable, Hashable {
         writer.endObject()
         writer.endObject()
         return writer.data()
-    }
-
-    private static func writePatch(_ patch: [PatchOperation], into writer: inout JSONWriter) {
-        writer.beginArray()
-        for operation in patch {
-            writer.beginObject()
-            writer.key("op")
-            writer.string(operation.op.rawValue)
-            writer.key("path")
-            writer.string(operation.path)
-            if let value = operation.value {
-                writer.key("value")
-                writer.value(value)
-            }
-            writer.endObject()
-        }
-        writer.endArray()
     }
 }

@@ -21,7 +21,7 @@ enum AuditLine {
         if let ownerKind = audit.ownerKind { string("ownerKind", ownerKind, to: &out) }
         if let ownerName = audit.ownerName { string("ownerName", ownerName, to: &out) }
         key("patch", to: &out)
-        JSONFragment.append(patch: audit.patch, to: &out)
+        out.append(contentsOf: PatchOperation.serialized(audit.patch))
         if let profile = audit.profile { string("profile", profile, to: &out) }
         string("reason", audit.reason, to: &out)
         if let rule = audit.rule { string("rule", rule, to: &out) }

@@ -58,32 +58,6 @@ enum JSONText {
         }
     }
 
-    /// Appends a `JSONValue` (a patch operation's value), keeping object key order.
-    static func appendValue(_ value: JSONValue, to out: inout [UInt8]) {
-        switch value {
-        case .null: out.append(contentsOf: "null".utf8)
-        case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
-        case .number(let number): appendNumber(number, to: &out)
-        case .string(let string): appendString(string, to: &out)
-        case .array(let items):
-            out.append(UInt8(ascii: "["))
-            for (index, item) in items.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                appendValue(item, to: &out)
-            }
-            out.append(UInt8(ascii: "]"))
-        case .object(let pairs):
-            out.append(UInt8(ascii: "{"))
-            for (index, pair) in pairs.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                appendString(pair.key, to: &out)
-                out.append(UInt8(ascii: ":"))
-                appendValue(pair.value, to: &out)
-            }
-            out.append(UInt8(ascii: "}"))
-        }
-    }
-
     /// Appends a log metadata value. Strings stay strings; numbers and booleans handed over as
     /// `.stringConvertible` keep their JSON type; `JSONFragment` is inserted as the JSON it already is.
     static func appendMetadataValue(_ value: Logger.MetadataValue, to out: inout [UInt8]) {
@@ -132,27 +106,6 @@ struct JSONFragment: CustomStringConvertible, Sendable {
 
     /// The patch operations as the JSON array the API server received.
     init(patch: [PatchOperation]) {
-        var out: [UInt8] = []
-        out.reserveCapacity(64 * max(patch.count, 1))
-        Self.append(patch: patch, to: &out)
-        self.bytes = out
-    }
-
-    /// Appends the patch operations as a JSON array.
-    static func append(patch: [PatchOperation], to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "["))
-        for (index, operation) in patch.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: "{\"op\":".utf8)
-            JSONText.appendString(operation.op.rawValue, to: &out)
-            out.append(contentsOf: ",\"path\":".utf8)
-            JSONText.appendString(operation.path, to: &out)
-            if let value = operation.value {
-                out.append(contentsOf: ",\"value\":".utf8)
-                JSONText.appendValue(value, to: &out)
-            }
-            out.append(UInt8(ascii: "}"))
-        }
-        out.append(UInt8(ascii: "]"))
+        self.bytes = Array(PatchOperation.serialized(patch))
     }
 }

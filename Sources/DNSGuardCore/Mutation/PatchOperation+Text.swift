@@ -1,0 +1,28 @@
+import Foundation
+
+extension PatchOperation {
+    /// A patch as the JSON array the API server receives (RFC 6902): the same text the response
+    /// carries base64-encoded, so the audit log records exactly what was sent.
+    public static func serialized(_ patch: [PatchOperation]) -> Data {
+        var writer = JSONWriter(capacity: 64 * max(patch.count, 1))
+        write(patch, into: &writer)
+        return writer.data()
+    }
+
+    static func write(_ patch: [PatchOperation], into writer: inout JSONWriter) {
+        writer.beginArray()
+        for operation in patch {
+            writer.beginObject()
+            writer.key("op")
+            writer.string(operation.op.rawValue)
+            writer.key("path")
+            writer.string(operation.path)
+            if let value = operation.value {
+                writer.key("value")
+                writer.value(value)
+            }
+            writer.endObject()
+        }
+        writer.endArray()
+    }
+}
