@@ -332,14 +332,8 @@ final class WebhookHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Answers with an error status and closes the connection without reading what remains.
     private func respondAndClose(context: ChannelHandlerContext, status: HTTPResponseStatus, message: String,
                                  version: HTTPVersion) {
-        let body = StatusBody.bytes(status: status, message: message)
-        environment.metrics.recordResponse(code: Int(status.code))
-        var buffer = takeOutput(context: context, capacity: 160 + body.count)
-        ResponseHead(version: version, status: status, contentType: "application/json", contentLength: body.count,
-                     persistence: .close).write(into: &buffer)
-        buffer.writeBytes(body)
-        output = buffer
-        closeAfterWriting(context: context)
+        respond(context: context, request: Request(keepAlive: false, version: version, headOnly: false),
+                status: status, contentType: "application/json", body: StatusBody.bytes(status: status, message: message))
     }
 
     private func closeAfterWriting(context: ChannelHandlerContext) {
