@@ -7,19 +7,47 @@ import Darwin
 #endif
 import Foundation
 
-/// Dates as RFC 3339 text in UTC to the second, e.g. `2027-11-23T14:55:30Z` (certificate expiry in
-/// log lines). Formatted from the C library's calendar: Foundation's date formatters load ICU's
-/// locale data, megabytes of memory for a server that never needs a locale.
+/// Times as RFC 3339 text in UTC, e.g. `2027-11-23T14:55:30Z` (certificate expiry) or
+/// `2026-11-23T14:55:30.123456Z` (log lines). Formatted from the C library's calendar: Foundation's
+/// date formatters load ICU's locale data, megabytes of memory for a server that never needs a locale.
 public enum RFC3339 {
+    /// To the second.
     public static func string(from date: Date) -> String {
-        var time = time_t(date.timeIntervalSince1970.rounded(.down))
+        var out: [UInt8] = []
+        append(seconds: Int(date.timeIntervalSince1970.rounded(.down)), microseconds: nil, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the time `seconds` after the epoch, with six fraction digits when `microseconds` is given.
+    public static func append(seconds: Int, microseconds: Int?, to out: inout [UInt8]) {
+        var time = time_t(seconds)
         var parts = tm()
         gmtime_r(&time, &parts)
-        func padded(_ value: Int32, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var value = value
+            while divisor > 0 {
+                out.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                value %= divisor
+                divisor /= 10
+            }
         }
-        return padded(parts.tm_year + 1900, 4) + "-" + padded(parts.tm_mon + 1, 2) + "-" + padded(parts.tm_mday, 2)
-            + "T" + padded(parts.tm_hour, 2) + ":" + padded(parts.tm_min, 2) + ":" + padded(parts.tm_sec, 2) + "Z"
+        digits(Int(parts.tm_year) + 1900, 4)
+        out.append(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mon) + 1, 2)
+        out.append(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mday), 2)
+        out.append(UInt8(ascii: "T"))
+        digits(Int(parts.tm_hour), 2)
+        out.append(UInt8(ascii: ":"))
+        digits(Int(parts.tm_min), 2)
+        out.append(UInt8(ascii: ":"))
+        digits(Int(parts.tm_sec), 2)
+        if let microseconds {
+            out.append(UInt8(ascii: "."))
+            digits(microseconds, 6)
+        }
+        out.append(UInt8(ascii: "Z"))
     }
 }

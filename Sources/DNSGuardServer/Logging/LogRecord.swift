@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import DNSGuardTLS
 import Logging
 
 /// One log event and its JSON line. The line is encoded on the caller's thread (a few
@@ -58,41 +59,10 @@ struct LogRecord: Sendable {
     /// Appends the line up to its metadata: `{"time":…,"level":…,"msg":…` (no closing brace).
     func appendOpening(to out: inout [UInt8]) {
         out.append(contentsOf: "{\"time\":\"".utf8)
-        appendTimestamp(to: &out)
+        RFC3339.append(seconds: seconds, microseconds: nanoseconds / 1000, to: &out)
         out.append(contentsOf: "\",\"level\":\"".utf8)
         out.append(contentsOf: level.rawValue.utf8)
         out.append(contentsOf: "\",\"msg\":".utf8)
         JSONText.appendString(message, to: &out)
-    }
-
-    /// RFC 3339 in UTC with microseconds, e.g. `2026-11-23T14:55:30.123456Z`.
-    private func appendTimestamp(to out: inout [UInt8]) {
-        var time = time_t(seconds)
-        var parts = tm()
-        gmtime_r(&time, &parts)
-        func digits(_ value: Int, _ width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            var value = value
-            while divisor > 0 {
-                out.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
-                value %= divisor
-                divisor /= 10
-            }
-        }
-        digits(Int(parts.tm_year) + 1900, 4)
-        out.append(UInt8(ascii: "-"))
-        digits(Int(parts.tm_mon) + 1, 2)
-        out.append(UInt8(ascii: "-"))
-        digits(Int(parts.tm_mday), 2)
-        out.append(UInt8(ascii: "T"))
-        digits(Int(parts.tm_hour), 2)
-        out.append(UInt8(ascii: ":"))
-        digits(Int(parts.tm_min), 2)
-        out.append(UInt8(ascii: ":"))
-        digits(Int(parts.tm_sec), 2)
-        out.append(UInt8(ascii: "."))
-        digits(nanoseconds / 1000, 6)
-        out.append(UInt8(ascii: "Z"))
     }
 }
