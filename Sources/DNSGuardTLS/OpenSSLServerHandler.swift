@@ -44,8 +44,8 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler, RemovableChannelH
         case none
         /// No handshake bytes yet: the slot is requested when the first arrive.
         case notRequested
-        /// Queued for a slot; the ciphertext that arrived meanwhile waits in `deferredCiphertext`.
-        case waiting(TLSHandshakeSlots.Ticket)
+        /// Queued for a slot, with the ciphertext that arrived meanwhile.
+        case waiting(TLSHandshakeSlots.Ticket, deferred: ByteBuffer)
         case held
     }
 
@@ -53,7 +53,6 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler, RemovableChannelH
     private let handshakeObserver: (@Sendable (TLSHandshakeOutcome) -> Void)?
     private let handshakeSlots: TLSHandshakeSlots?
     private var slot: SlotState
-    private var deferredCiphertext: ByteBuffer?
     private var state: State = .idle {
         didSet {
             // However a handshake ends (done, failed, timed out, peer gone, handler removed), its slot
@@ -263,12 +262,10 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler, RemovableChannelH
         switch self.slot {
         case .none, .held:
             return true
-        case .waiting:
-            if self.deferredCiphertext == nil {
-                self.deferredCiphertext = bytes
-            } else {
-                self.deferredCiphertext!.writeImmutableBuffer(bytes)
-            }
+        case .waiting(let ticket, var deferred):
+            self.slot = .none  // one reference, so appending does not copy
+            deferred.writeImmutableBuffer(bytes)
+            self.slot = .waiting(ticket, deferred: deferred)
             return false
         case .notRequested:
             guard let slots = self.handshakeSlots else { return true }
@@ -284,24 +281,20 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler, RemovableChannelH
                 self.slot = .held
                 return true
             case .queued(let ticket):
-                self.slot = .waiting(ticket)
-                self.deferredCiphertext = bytes
+                self.slot = .waiting(ticket, deferred: bytes)
                 return false
             }
         }
     }
 
     private func slotGranted(context: ChannelHandlerContext) {
-        guard case .waiting = self.slot, case .handshaking = self.state else {
+        guard case .waiting(_, let deferred) = self.slot, case .handshaking = self.state else {
             // The connection's handshake ended while the slot was on its way: pass it on.
             self.handshakeSlots?.release()
             return
         }
         self.slot = .held
-        if let bytes = self.deferredCiphertext {
-            self.deferredCiphertext = nil
-            self.connection?.receive(bytes)
-        }
+        self.connection?.receive(deferred)
         self.handshakeStep(context: context)
         // What the end of a read would have done: hand on any request that came with the
         // client's Finished, send what OpenSSL produced, give back idle buffers.
@@ -313,9 +306,8 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler, RemovableChannelH
         case .held:
             self.slot = .none
             self.handshakeSlots?.release()
-        case .waiting(let ticket):
+        case .waiting(let ticket, _):
             self.slot = .none
-            self.deferredCiphertext = nil
             // When the ticket is already gone its grant is on the way, and `slotGranted` passes it on.
             self.handshakeSlots?.cancel(ticket)
         case .notRequested, .none:
