@@ -83,6 +83,11 @@ struct JSONWriter: ~Copyable {
         quoted(text)
     }
 
+    /// The string, or `null` when there is none.
+    mutating func string(orNull text: String?) {
+        if let text { string(text) } else { null() }
+    }
+
     private mutating func quoted(_ text: String) {
         // Native and small strings hand out their UTF-8 in place; only a bridged one is copied first.
         if text.utf8.withContiguousStorageIfAvailable({ quoted($0) }) == nil {

@@ -34,13 +34,13 @@ extension ScanReport {
             writer.key("name"); writer.string(row.workload.name)
             writer.key("pods"); writer.integer(row.pods)
             writer.key("decision"); writer.string(row.decision.rawValue)
-            writer.key("profile"); if let profile = row.profile { writer.string(profile) } else { writer.null() }
+            writer.key("profile"); writer.string(orNull: row.profile)
             writer.key("options"); Self.strings(row.patch.options, &writer)
             writer.key("changes"); Self.strings(row.patch.changes, &writer)
             writer.key("reason"); writer.string(row.reason)
-            writer.key("rule"); if let rule = row.rule { writer.string(rule) } else { writer.null() }
+            writer.key("rule"); writer.string(orNull: row.rule)
             writer.key("warnings"); Self.strings(row.warnings, &writer)
-            writer.key("message"); if let message = row.message { writer.string(message) } else { writer.null() }
+            writer.key("message"); writer.string(orNull: row.message)
             writer.key("examplePods"); Self.strings(row.examplePods, &writer)
             writer.endObject()
         }
@@ -54,15 +54,15 @@ extension ScanReport {
             writer.key("name"); writer.string(configMap.name)
             writer.key("decision"); writer.string(configMap.decision.rawValue)
             writer.key("reason"); writer.string(configMap.reason)
-            writer.key("rule"); if let rule = configMap.rule { writer.string(rule) } else { writer.null() }
-            writer.key("message"); if let message = configMap.message { writer.string(message) } else { writer.null() }
+            writer.key("rule"); writer.string(orNull: configMap.rule)
+            writer.key("message"); writer.string(orNull: configMap.message)
             writer.key("keys"); Self.strings(configMap.corefileKeys, &writer)
             writer.key("findings")
             writer.beginArray()
             for finding in configMap.findings {
                 writer.beginObject()
                 writer.key("key"); writer.string(finding.key)
-                writer.key("serverBlock"); if let block = finding.serverBlock { writer.string(block) } else { writer.null() }
+                writer.key("serverBlock"); writer.string(orNull: finding.serverBlock)
                 writer.key("line"); writer.integer(finding.line)
                 writer.key("rule"); writer.string(finding.rule.rawValue)
                 writer.key("severity"); writer.string(finding.severity.rawValue)
