@@ -12,19 +12,21 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
+        .target(name: "FuzzerDriver", swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(
             name: "FuzzAdmissionReview",
-            dependencies: [.product(name: "DNSGuardCore", package: "dnsguard")],
+            dependencies: ["FuzzerDriver", .product(name: "DNSGuardCore", package: "dnsguard")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(
             name: "FuzzCorefile",
-            dependencies: [.product(name: "DNSGuardCore", package: "dnsguard")],
+            dependencies: ["FuzzerDriver", .product(name: "DNSGuardCore", package: "dnsguard")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .executableTarget(
             name: "FuzzTLSHandler",
             dependencies: [
+                "FuzzerDriver",
                 .product(name: "DNSGuardTLS", package: "dnsguard"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
