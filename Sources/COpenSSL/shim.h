@@ -19,6 +19,7 @@ static inline long dg_SSL_CTX_set_session_cache_mode(SSL_CTX *c, long m) { retur
 static inline int dg_SSL_CTX_set1_groups_list(SSL_CTX *c, const char *l) { return (int)SSL_CTX_set1_groups_list(c, l); }
 static inline int dg_SSL_CTX_add1_chain_cert(SSL_CTX *c, X509 *x) { return (int)SSL_CTX_add1_chain_cert(c, x); }
 static inline int dg_SSL_free_buffers(SSL *s) { return SSL_free_buffers(s); }
+static inline long dg_SSL_clear_mode(SSL *s, long m) { return SSL_clear_mode(s, m); }
 
 static const uint64_t dg_SSL_OP_NO_COMPRESSION = SSL_OP_NO_COMPRESSION;
 static const uint64_t dg_SSL_OP_NO_RENEGOTIATION = SSL_OP_NO_RENEGOTIATION;

@@ -52,6 +52,9 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler, RemovableChannelH
     private let context: TLSContext
     private let handshakeObserver: (@Sendable (TLSHandshakeOutcome) -> Void)?
     private let handshakeSlots: TLSHandshakeSlots?
+    private let bufferBudget: TLSBufferBudget?
+    /// This connection holds a place in `bufferBudget`: it keeps its buffers while idle.
+    private var keepsBuffers = false
     private var slot: SlotState
     private var state: State = .idle {
         didSet {
@@ -78,11 +81,14 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler, RemovableChannelH
     ///   - handshakeObserver: told once how the handshake ended (not called when the server itself closes
     ///     the connection before the handshake finished). Called on the event loop.
     ///   - handshakeSlots: the server's bound on handshakes in progress at once; nil for no bound.
-    public init(context: TLSContext, handshakeSlots: TLSHandshakeSlots? = nil,
+    ///   - bufferBudget: the connections that may keep their buffers while idle; with nil, every idle
+    ///     connection gives its buffers back.
+    public init(context: TLSContext, handshakeSlots: TLSHandshakeSlots? = nil, bufferBudget: TLSBufferBudget? = nil,
                 handshakeObserver: (@Sendable (TLSHandshakeOutcome) -> Void)? = nil) {
         self.context = context
         self.handshakeObserver = handshakeObserver
         self.handshakeSlots = handshakeSlots
+        self.bufferBudget = bufferBudget
         self.slot = handshakeSlots == nil ? .none : .notRequested
     }
 
@@ -123,6 +129,10 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler, RemovableChannelH
         self.connection = nil
         self.plaintext = nil
         self.ciphertext = nil
+        if self.keepsBuffers {
+            self.keepsBuffers = false
+            self.bufferBudget?.giveBack()
+        }
     }
 
     public func channelActive(context: ChannelHandlerContext) {
@@ -221,7 +231,7 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler, RemovableChannelH
             }
             self.emitCiphertext(context: context, promise: nil)
             if case .active = self.state, self.pendingWrites.isEmpty, self.ciphertext == nil {
-                self.connection?.releaseIdleBuffers()
+                self.fellIdle()
             }
         case .idle, .closing, .closed:
             self.emitCiphertext(context: context, promise: nil)
@@ -412,6 +422,18 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler, RemovableChannelH
         }
     }
 
+    /// Nothing is waiting to be read or written: keep the buffers for the next request if the budget
+    /// has room for this connection, otherwise give them back.
+    private func fellIdle() {
+        guard !self.keepsBuffers else { return }
+        if let budget = self.bufferBudget, budget.take() {
+            self.keepsBuffers = true
+            self.connection?.keepBuffers()
+            return
+        }
+        self.connection?.releaseIdleBuffers()
+    }
+
     /// Passes on buffered plaintext; returns whether there was any.
     @discardableResult
     private func deliverPlaintext(context: ChannelHandlerContext) -> Bool {
@@ -485,7 +507,7 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler, RemovableChannelH
         self.pendingWrites.removeFirst(count)
         self.flushedCount = 0
         if self.pendingWrites.isEmpty {
-            connection.releaseIdleBuffers()
+            self.fellIdle()
         }
         let combined: EventLoopPromise<Void>?
         switch promises.count {

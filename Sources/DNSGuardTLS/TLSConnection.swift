@@ -135,6 +135,10 @@ final class TLSConnection {
         self.replaceIfHolding(&self.writeBIO, moreThan: 0, install: SSL_set0_wbio)
     }
 
+    /// From now on OpenSSL keeps its record buffers between records, and the memory BIOs keep theirs.
+    func keepBuffers() {
+        _ = dg_SSL_clear_mode(self.ssl, Int(SSL_MODE_RELEASE_BUFFERS))
+    }
 
     /// The ALPN protocol agreed in the handshake, if any.
     var negotiatedProtocol: String? {

@@ -91,7 +91,8 @@ public final class TLSContext: @unchecked Sendable {
         }
         SSL_CTX_set_options(ctx, options)
         // Idle connections give their 16 KiB record buffers back: the difference between a few KiB and
-        // ~40 KiB per kept-alive connection.
+        // ~40 KiB per kept-alive connection. Those with a place in the server's `TLSBufferBudget` turn
+        // this off for themselves.
         _ = dg_SSL_CTX_set_mode(ctx, Int(SSL_MODE_RELEASE_BUFFERS))
         if configuration.sessionTickets {
             // Stateless resumption only: replicas share no cache, so a server-side cache buys nothing.

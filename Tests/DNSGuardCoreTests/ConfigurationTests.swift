@@ -42,7 +42,7 @@ import Testing
             excludedNamespaces: [kube-system, dnsguard]
             server:
               port: 9443
-              tls: {clientCAFile: /etc/ca.pem, reloadInterval: 2.5, maxConcurrentHandshakes: 32}
+              tls: {clientCAFile: /etc/ca.pem, reloadInterval: 2.5, maxConcurrentHandshakes: 32, bufferedConnections: 8}
             log: {level: debug, audit: false}
             platformDetection: {imds: false, productUUIDPath: /sys/class/dmi/id/product_uuid}
             """
@@ -61,6 +61,7 @@ import Testing
         #expect(config.server.tls.clientCAFile == "/etc/ca.pem")
         #expect(config.server.tls.reloadInterval == 2.5)
         #expect(config.server.tls.maxConcurrentHandshakes == 32)
+        #expect(config.server.tls.bufferedConnections == 8)
         #expect(config.log == LogSettings(level: "debug", audit: false))
         #expect(config.platformDetection.imds == false)
         #expect(config.platformDetection.productUUIDPath == "/sys/class/dmi/id/product_uuid")
@@ -102,6 +103,7 @@ import Testing
         ("server: {bindAddress: localhost}\n", "server.bindAddress", "not an IPv4"),
         ("server: {tls: {sessionTickets: maybe}}\n", "server.tls.sessionTickets", "true or false"),
         ("server: {tls: {maxConcurrentHandshakes: 0}}\n", "server.tls.maxConcurrentHandshakes", "integer from 1"),
+        ("server: {tls: {bufferedConnections: -1}}\n", "server.tls.bufferedConnections", "integer from 0"),
         ("server: {limits: {idleTimeout: -1}}\n", "server.limits.idleTimeout", "seconds"),
         ("server: {limits: {maxBodyBytes: lots}}\n", "server.limits.maxBodyBytes", "integer"),
         ("log: {level: verbose}\n", "log.level", "not a log level"),

@@ -203,7 +203,7 @@ struct ConfigurationParser {
         var tls = TLSSettings()
         let fields = try entries(node, at: path, allowed: [
             "certFile", "keyFile", "clientCAFile", "sessionTickets", "reloadInterval", "handshakeTimeout",
-            "maxConcurrentHandshakes",
+            "maxConcurrentHandshakes", "bufferedConnections",
         ])
         for (key, value) in fields {
             let keyPath = join(path, key)
@@ -214,6 +214,7 @@ struct ConfigurationParser {
             case "sessionTickets": tls.sessionTickets = try boolean(value, at: keyPath)
             case "reloadInterval": tls.reloadInterval = try seconds(value, at: keyPath, in: 0.1...86400)
             case "maxConcurrentHandshakes": tls.maxConcurrentHandshakes = try integer(value, at: keyPath, in: 1...100_000)
+            case "bufferedConnections": tls.bufferedConnections = try integer(value, at: keyPath, in: 0...100_000)
             default: tls.handshakeTimeout = try seconds(value, at: keyPath, in: 0.1...300)
             }
         }

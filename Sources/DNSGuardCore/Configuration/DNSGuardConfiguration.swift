@@ -72,6 +72,7 @@ public struct DNSGuardConfiguration: Sendable, Equatable {
             reloadInterval: 10         # seconds
             handshakeTimeout: 10       # seconds
             maxConcurrentHandshakes: 128  # more new connections wait their turn
+            bufferedConnections: 64    # kept-alive connections that keep their TLS buffers while idle
           limits:
             maxBodyBytes: 3145728
             maxHeaderBytes: 16384

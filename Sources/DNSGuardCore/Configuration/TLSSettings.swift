@@ -14,6 +14,9 @@ public struct TLSSettings: Sendable, Equatable {
     /// Handshakes worked on at once; more wait their turn (a handshake in progress holds several
     /// times the memory of an established connection).
     public var maxConcurrentHandshakes: Int
+    /// Established connections that keep their TLS buffers while idle; others give them back after
+    /// every request (cheaper in memory, dearer in CPU).
+    public var bufferedConnections: Int
 
     public init(
         certFile: String = "/etc/dnsguard/tls/tls.crt",
@@ -22,7 +25,8 @@ public struct TLSSettings: Sendable, Equatable {
         sessionTickets: Bool = false,
         reloadInterval: Double = 10,
         handshakeTimeout: Double = 10,
-        maxConcurrentHandshakes: Int = 128
+        maxConcurrentHandshakes: Int = 128,
+        bufferedConnections: Int = 64
     ) {
         self.certFile = certFile
         self.keyFile = keyFile
@@ -31,5 +35,6 @@ public struct TLSSettings: Sendable, Equatable {
         self.reloadInterval = reloadInterval
         self.handshakeTimeout = handshakeTimeout
         self.maxConcurrentHandshakes = maxConcurrentHandshakes
+        self.bufferedConnections = bufferedConnections
     }
 }

@@ -142,11 +142,14 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let policy = AdmissionPolicy(configuration: configuration, platform: resolved.platform)
         let handshakeSlots = TLSHandshakeSlots(limit: configuration.server.tls.maxConcurrentHandshakes)
+        let bufferBudget = TLSBufferBudget(limit: configuration.server.tls.bufferedConnections)
         let server = WebhookServer(
             configuration: WebhookServer.Configuration(configuration.server),
             reviewer: policy,
             tls: {
-                OpenSSLServerHandler(context: reloader.context, handshakeSlots: handshakeSlots) { outcome in
+                OpenSSLServerHandler(
+                    context: reloader.context, handshakeSlots: handshakeSlots, bufferBudget: bufferBudget
+                ) { outcome in
                     metrics.recordHandshake(result: outcome.metricLabel)
                 }
             },

@@ -10,7 +10,9 @@ final class LoopbackServer: Sendable {
 
     /// - Parameter context: called once per accepted connection (a reloader's current context).
     /// - Parameter handshakeSlots: the bound on handshakes in progress, if any.
-    init(handshakeSlots: TLSHandshakeSlots? = nil, context: @escaping @Sendable () -> TLSContext) async throws {
+    /// - Parameter bufferBudget: the connections that may keep their buffers while idle, if any.
+    init(handshakeSlots: TLSHandshakeSlots? = nil, bufferBudget: TLSBufferBudget? = nil,
+         context: @escaping @Sendable () -> TLSContext) async throws {
         let box = OutcomeSink()
         // Its own loop: one test's heavy transfer must not stall another test's handshakes.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -20,7 +22,7 @@ final class LoopbackServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        OpenSSLServerHandler(context: context(), handshakeSlots: handshakeSlots,
+                        OpenSSLServerHandler(context: context(), handshakeSlots: handshakeSlots, bufferBudget: bufferBudget,
                                              handshakeObserver: { box.record($0) }))
                     try channel.pipeline.syncOperations.addHandler(HTTPTestHandler())
                 }
