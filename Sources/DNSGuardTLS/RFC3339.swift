@@ -19,35 +19,43 @@ public enum RFC3339 {
     }
 
     /// Appends the time `seconds` after the epoch, with six fraction digits when `microseconds` is given.
+    /// The text is put together in a fixed buffer and appended once: every log line carries one.
     public static func append(seconds: Int, microseconds: Int?, to out: inout [UInt8]) {
         var time = time_t(seconds)
         var parts = tm()
         gmtime_r(&time, &parts)
-        func digits(_ value: Int, _ width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            var value = value
-            while divisor > 0 {
-                out.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
-                value %= divisor
-                divisor /= 10
+        // `2026-11-23T14:55:30.123456Z`: 27 bytes at most.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 27) { text in
+            var position = 0
+            func digits(_ value: Int, _ width: Int) {
+                var value = value
+                for index in stride(from: position + width - 1, through: position, by: -1) {
+                    text[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+                position += width
             }
+            func character(_ byte: UInt8) {
+                text[position] = byte
+                position += 1
+            }
+            digits(Int(parts.tm_year) + 1900, 4)
+            character(UInt8(ascii: "-"))
+            digits(Int(parts.tm_mon) + 1, 2)
+            character(UInt8(ascii: "-"))
+            digits(Int(parts.tm_mday), 2)
+            character(UInt8(ascii: "T"))
+            digits(Int(parts.tm_hour), 2)
+            character(UInt8(ascii: ":"))
+            digits(Int(parts.tm_min), 2)
+            character(UInt8(ascii: ":"))
+            digits(Int(parts.tm_sec), 2)
+            if let microseconds {
+                character(UInt8(ascii: "."))
+                digits(microseconds, 6)
+            }
+            character(UInt8(ascii: "Z"))
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: text[0..<position]))
         }
-        digits(Int(parts.tm_year) + 1900, 4)
-        out.append(UInt8(ascii: "-"))
-        digits(Int(parts.tm_mon) + 1, 2)
-        out.append(UInt8(ascii: "-"))
-        digits(Int(parts.tm_mday), 2)
-        out.append(UInt8(ascii: "T"))
-        digits(Int(parts.tm_hour), 2)
-        out.append(UInt8(ascii: ":"))
-        digits(Int(parts.tm_min), 2)
-        out.append(UInt8(ascii: ":"))
-        digits(Int(parts.tm_sec), 2)
-        if let microseconds {
-            out.append(UInt8(ascii: "."))
-            digits(microseconds, 6)
-        }
-        out.append(UInt8(ascii: "Z"))
     }
 }

@@ -46,87 +46,90 @@ public struct AdmissionPolicy: Sendable {
     /// The decision for an already decoded review.
     public func decide(_ review: AdmissionReview, webhook: WebhookKind) -> AdmissionResult {
         let request = review.request
-        var audit = Self.auditRecord(for: request, webhook: webhook)
+        var annotations = AuditAnnotations(decision: .unchanged, reason: "")
         var response = AdmissionResponse(uid: request.uid, allowed: true)
 
         switch webhook {
         case let .mutatePods(profileName):
-            mutate(request, profileName: profileName, audit: &audit, response: &response)
+            mutate(request, profileName: profileName, annotations: &annotations, response: &response)
         case .validatePods:
-            validatePod(request, audit: &audit, response: &response)
+            validatePod(request, annotations: &annotations, response: &response)
         case .validateConfigMaps:
-            validateConfigMap(request, audit: &audit, response: &response)
+            validateConfigMap(request, annotations: &annotations, response: &response)
         }
 
         response.warnings = Self.sanitized(response.warnings)
-        audit.warnings = response.warnings
-        audit.patch = response.patch
-        // The audit annotations (decision, reason, profile, rule) are written from the record.
+        let patchJSON = PatchOperation.serializedBytes(response.patch)
+        let body = response.encodedReview(apiVersion: review.apiVersion, patchJSON: patchJSON, annotating: annotations)
+        // The record is built once, at the end, straight into the result: carried through the
+        // decision and copied out of it, its dozen strings were retained and released each time.
         return AdmissionResult(
-            responseBody: response.encodedReview(apiVersion: review.apiVersion, annotating: audit), audit: audit,
-            allowed: response.allowed)
+            responseBody: body,
+            audit: Self.auditRecord(for: request, webhook: webhook, annotations: annotations,
+                                    patch: response.patch, warnings: response.warnings),
+            allowed: response.allowed, patchJSON: patchJSON)
     }
 
     // MARK: - Webhooks
 
     private func mutate(
-        _ request: AdmissionRequest, profileName: String, audit: inout AuditRecord, response: inout AdmissionResponse
+        _ request: AdmissionRequest, profileName: String, annotations: inout AuditAnnotations, response: inout AdmissionResponse
     ) {
-        audit.profile = profileName
+        annotations.profile = profileName
         guard let profile = configuration.profiles[profileName] else {
-            return skip(&audit, "unknown-profile")
+            return skip(&annotations, "unknown-profile")
         }
         guard request.operation == "CREATE" else {
             // A Pod's dnsConfig is immutable after create: a patch on UPDATE would break the update.
-            return skip(&audit, "operation-\(request.operation.lowercased())")
+            return skip(&annotations, "operation-\(request.operation.lowercased())")
         }
-        guard isPodRequest(request) else { return skip(&audit, "not-a-pod") }
-        guard request.subResource.isEmpty else { return skip(&audit, "subresource-\(request.subResource)") }
-        guard let object = request.object else { return skip(&audit, "no-object") }
+        guard isPodRequest(request) else { return skip(&annotations, "not-a-pod") }
+        guard request.subResource.isEmpty else { return skip(&annotations, "subresource-\(request.subResource)") }
+        guard let object = request.object else { return skip(&annotations, "no-object") }
         let namespace = Self.namespace(of: request)
-        guard !excludedNamespaces.contains(namespace) else { return skip(&audit, "excluded-namespace") }
-        guard !hasSkipAnnotation(object) else { return skip(&audit, "skip-annotation") }
-        guard let spec = object.spec else { return skip(&audit, "no-spec") }
+        guard !excludedNamespaces.contains(namespace) else { return skip(&annotations, "excluded-namespace") }
+        guard !hasSkipAnnotation(object) else { return skip(&annotations, "skip-annotation") }
+        guard let spec = object.spec else { return skip(&annotations, "no-spec") }
 
         let mutation = PodDNSMutation.plan(for: spec, namespace: namespace, profile: profile)
         response.patch = mutation.patch
         response.warnings = mutation.warnings
-        audit.decision = mutation.patch.isEmpty ? (mutation.notSelected ? .skipped : .unchanged) : .mutated
-        audit.reason = mutation.reason
+        annotations.decision = mutation.patch.isEmpty ? (mutation.notSelected ? .skipped : .unchanged) : .mutated
+        annotations.reason = mutation.reason
     }
 
-    private func validatePod(_ request: AdmissionRequest, audit: inout AuditRecord, response: inout AdmissionResponse) {
+    private func validatePod(_ request: AdmissionRequest, annotations: inout AuditAnnotations, response: inout AdmissionResponse) {
         // UPDATE cannot change dnsConfig, and denying it would block an existing Pod's updates
         // (finalizers, labels) for a setting it was created with.
-        guard request.operation == "CREATE" else { return skip(&audit, "operation-\(request.operation.lowercased())") }
-        guard isPodRequest(request) else { return skip(&audit, "not-a-pod") }
-        guard request.subResource.isEmpty else { return skip(&audit, "subresource-\(request.subResource)") }
-        guard let spec = request.object?.spec else { return skip(&audit, "no-object") }
+        guard request.operation == "CREATE" else { return skip(&annotations, "operation-\(request.operation.lowercased())") }
+        guard isPodRequest(request) else { return skip(&annotations, "not-a-pod") }
+        guard request.subResource.isEmpty else { return skip(&annotations, "subresource-\(request.subResource)") }
+        guard let spec = request.object?.spec else { return skip(&annotations, "no-object") }
         // excludedNamespaces keeps dnsguard's mutation out of a namespace; the EC2 rules protect the
         // VPC resolver from every namespace (CoreDNS and NodeLocal DNSCache live in kube-system).
         apply(PodDNSValidation.evaluate(options: spec.options, platform: platform, mode: configuration.rules.useVC),
-              audit: &audit, response: &response)
+              annotations: &annotations, response: &response)
     }
 
-    private func validateConfigMap(_ request: AdmissionRequest, audit: inout AuditRecord, response: inout AdmissionResponse) {
+    private func validateConfigMap(_ request: AdmissionRequest, annotations: inout AuditAnnotations, response: inout AdmissionResponse) {
         // Corefiles are edited in place, so UPDATE is judged like CREATE.
         guard request.operation == "CREATE" || request.operation == "UPDATE" else {
-            return skip(&audit, "operation-\(request.operation.lowercased())")
+            return skip(&annotations, "operation-\(request.operation.lowercased())")
         }
         guard request.resource.resource == "configmaps", request.resource.group.isEmpty else {
-            return skip(&audit, "not-a-configmap")
+            return skip(&annotations, "not-a-configmap")
         }
-        guard let object = request.object else { return skip(&audit, "no-object") }
+        guard let object = request.object else { return skip(&annotations, "no-object") }
         apply(CorefileValidation.evaluate(data: object.dataPairs, platform: platform, mode: configuration.rules.forceTCP),
-              audit: &audit, response: &response)
+              annotations: &annotations, response: &response)
     }
 
     // MARK: - Helpers
 
-    private func apply(_ verdict: ValidationVerdict, audit: inout AuditRecord, response: inout AdmissionResponse) {
-        audit.decision = verdict.decision
-        audit.reason = verdict.reason
-        audit.rule = verdict.rule
+    private func apply(_ verdict: ValidationVerdict, annotations: inout AuditAnnotations, response: inout AdmissionResponse) {
+        annotations.decision = verdict.decision
+        annotations.reason = verdict.reason
+        annotations.rule = verdict.rule
         response.allowed = verdict.allowed
         response.warnings = verdict.warnings
         if !verdict.allowed {
@@ -134,9 +137,9 @@ public struct AdmissionPolicy: Sendable {
         }
     }
 
-    private func skip(_ audit: inout AuditRecord, _ reason: String) {
-        audit.decision = .skipped
-        audit.reason = reason
+    private func skip(_ annotations: inout AuditAnnotations, _ reason: String) {
+        annotations.decision = .skipped
+        annotations.reason = reason
     }
 
     private func isPodRequest(_ request: AdmissionRequest) -> Bool {
@@ -152,18 +155,22 @@ public struct AdmissionPolicy: Sendable {
         request.namespace.isEmpty ? (request.object?.metadata.namespace ?? "") : request.namespace
     }
 
-    private static func auditRecord(for request: AdmissionRequest, webhook: WebhookKind) -> AuditRecord {
+    private static func auditRecord(
+        for request: AdmissionRequest, webhook: WebhookKind, annotations: AuditAnnotations,
+        patch: [PatchOperation], warnings: [String]
+    ) -> AuditRecord {
         let metadata = request.object?.metadata
         let owner = metadata?.ownerReferences.first
         let name = request.name.isEmpty ? (metadata?.name ?? "") : request.name
         let generateName = metadata?.generateName ?? ""
         return AuditRecord(
-            uid: request.uid, webhook: webhook.name, operation: request.operation,
+            uid: request.uid, webhook: webhook.name, profile: annotations.profile, operation: request.operation,
             kind: request.kind.kind.isEmpty ? (request.object?.kind ?? "") : request.kind.kind,
             namespace: namespace(of: request), name: name,
             generateName: name.isEmpty && !generateName.isEmpty ? generateName : nil,
             ownerKind: owner?.kind, ownerName: owner?.name, user: request.username, dryRun: request.dryRun,
-            dnsPolicy: request.object?.spec?.dnsPolicy, decision: .unchanged, reason: "")
+            dnsPolicy: request.object?.spec?.dnsPolicy, decision: annotations.decision, reason: annotations.reason,
+            rule: annotations.rule, patch: patch, warnings: warnings)
     }
 
     /// The API server drops a warning with control characters; a value copied from the object (an

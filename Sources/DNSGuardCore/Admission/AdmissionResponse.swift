@@ -46,7 +46,7 @@ public struct AdmissionResponse: Sendable, Hashable {
     /// The whole AdmissionReview answering a request of `apiVersion`.
     public func encodedReview(apiVersion: String) -> Data {
         let annotations = auditAnnotations
-        return encodedReview(apiVersion: apiVersion, annotationCount: annotations.count) { writer in
+        return encodedReview(apiVersion: apiVersion, patchJSON: nil, annotationCount: annotations.count) { writer in
             for key in annotations.keys.sorted() {
                 writer.key(named: key)
                 writer.string(annotations[key] ?? "")
@@ -54,11 +54,11 @@ public struct AdmissionResponse: Sendable, Hashable {
         }
     }
 
-    /// The review for a decision, with `audit`'s decision, reason, profile and rule as the audit
+    /// The review for a decision, with its decision, reason, profile and rule as the audit
     /// annotations: the bytes `encodedReview(apiVersion:)` writes with those in `auditAnnotations`,
     /// without building and sorting a dictionary per request.
-    func encodedReview(apiVersion: String, annotating audit: AuditRecord) -> Data {
-        encodedReview(apiVersion: apiVersion, annotationCount: 2) { writer in
+    func encodedReview(apiVersion: String, patchJSON: [UInt8], annotating audit: AuditAnnotations) -> Data {
+        encodedReview(apiVersion: apiVersion, patchJSON: patchJSON, annotationCount: 2) { writer in
             // In key order, as `auditAnnotations` is written.
             writer.key("decision")
             writer.string(audit.decision.rawValue)
@@ -75,10 +75,11 @@ public struct AdmissionResponse: Sendable, Hashable {
         }
     }
 
-    /// Writes the review into one buffer reserved for all of it; `writeAnnotations` writes the members
-    /// of `auditAnnotations`, which is left out when `annotationCount` is 0.
+    /// Writes the review into one buffer reserved for all of it; `patchJSON` is `patch` already
+    /// serialized, if the caller has it; `writeAnnotations` writes the members of `auditAnnotations`,
+    /// which is left out when `annotationCount` is 0.
     private func encodedReview(
-        apiVersion: String, annotationCount: Int, _ writeAnnotations: (inout JSONWriter) -> Void
+        apiVersion: String, patchJSON: [UInt8]?, annotationCount: Int, _ writeAnnotations: (inout JSONWriter) -> Void
     ) -> Data {
         // Generous for a patch (its JSON and then its base64 text are written in this buffer), so that
         // the buffer is allocated once.
@@ -101,7 +102,11 @@ public struct AdmissionResponse: Sendable, Hashable {
             writer.key("patchType")
             writer.string("JSONPatch")
             writer.key("patch")
-            writer.base64String { PatchOperation.write(patch, into: &$0) }
+            if let patchJSON {
+                writer.base64String { $0.encoded(patchJSON) }
+            } else {
+                writer.base64String { PatchOperation.write(patch, into: &$0) }
+            }
         }
         if let denial, !allowed {
             writer.key("status")

@@ -57,7 +57,7 @@ struct JSONWriter: ~Copyable {
     /// Starts a member of the current object; the value is written next. The name is a literal of
     /// the program's own, which needs no escaping: it is copied as it is.
     mutating func key(_ name: StaticString) {
-        assert(name.withUTF8Buffer { !$0.contains(where: Self.needsEscape) }, "a member name that needs escaping")
+        assert(name.withUTF8Buffer { !$0.contains(where: JSONEscaping.needsEscape) }, "a member name that needs escaping")
         separate()
         append(UInt8(ascii: "\""))
         append(name)
@@ -98,7 +98,7 @@ struct JSONWriter: ~Copyable {
     private mutating func quoted(_ utf8: UnsafeBufferPointer<UInt8>) {
         // Room for the text and its quotes: nearly every string needs no escape, and goes in whole.
         reserve(utf8.count + 2)
-        let plain = Self.plainPrefixCount(utf8)
+        let plain = JSONEscaping.plainPrefixCount(utf8)
         if plain == utf8.count {
             // The reserve above covers these count + 2 bytes.
             storage[count] = UInt8(ascii: "\"")
@@ -112,49 +112,19 @@ struct JSONWriter: ~Copyable {
         var runStart = 0
         for index in plain..<utf8.count {
             let byte = utf8[index]
-            guard Self.needsEscape(byte) else { continue }
+            guard JSONEscaping.needsEscape(byte) else { continue }
             append(UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
             runStart = index + 1
-            switch byte {
-            case UInt8(ascii: "\""): append("\\\"")
-            case UInt8(ascii: "\\"): append("\\\\")
-            case 0x0A: append("\\n")
-            case 0x0D: append("\\r")
-            case 0x09: append("\\t")
-            default:
-                // Both indexes are four bits, within the 16 digits.
-                append("\\u00")
-                append(Self.hexDigits.utf8Start[Int(byte >> 4)])
-                append(Self.hexDigits.utf8Start[Int(byte & 0x0F)])
-            }
+            JSONEscaping.escape(byte) { append($0) }
         }
         append(UnsafeBufferPointer(rebasing: utf8[runStart...]))
         append(UInt8(ascii: "\""))
     }
 
-    /// A quote, a backslash and the control characters are escaped in a JSON string.
-    private static func needsEscape(_ byte: UInt8) -> Bool {
-        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
-    }
-
-    /// How many leading bytes need no escape, checked eight at a time while none does.
-    private static func plainPrefixCount(_ utf8: UnsafeBufferPointer<UInt8>) -> Int {
-        guard let text = utf8.baseAddress else { return 0 }
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        var index = 0
-        while index + 8 <= utf8.count {
-            let word = UInt64(littleEndian: UnsafeRawPointer(text + index).loadUnaligned(as: UInt64.self))
-            let quotes = word ^ (ones &* 0x22)
-            let backslashes = word ^ (ones &* 0x5C)
-            // A byte's high bit is set here if it is a quote, a backslash or below 0x20 (UTF-8 bytes of
-            // 0x80 and above are not: `~word` clears their bit). The exact byte is found below.
-            let special = (((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)
-                | ((word &- ones &* 0x20) & ~word)) & 0x8080_8080_8080_8080
-            if special != 0 { break }
-            index += 8
-        }
-        while index < utf8.count, !needsEscape(utf8[index]) { index += 1 }
-        return index
+    /// Already encoded JSON (a whole value), written as it is.
+    mutating func encoded(_ json: [UInt8]) {
+        separate()
+        json.withUnsafeBufferPointer { append($0) }
     }
 
     /// A JSON string holding the base64 (RFC 4648, padded, no line breaks) of the compact JSON that
@@ -342,6 +312,5 @@ struct JSONWriter: ~Copyable {
         text.withUTF8Buffer { append($0) }
     }
 
-    private static let hexDigits: StaticString = "0123456789abcdef"
     private static let base64Alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 }

@@ -9,6 +9,13 @@ extension PatchOperation {
         return writer.data()
     }
 
+    /// `serialized` as bytes: what a decision's response and its audit line share.
+    static func serializedBytes(_ patch: [PatchOperation]) -> [UInt8] {
+        var writer = JSONWriter(capacity: 64 * max(patch.count, 1))
+        write(patch, into: &writer)
+        return writer.withUnsafeBytes { Array($0) }
+    }
+
     static func write(_ patch: [PatchOperation], into writer: inout JSONWriter) {
         writer.beginArray()
         for operation in patch {

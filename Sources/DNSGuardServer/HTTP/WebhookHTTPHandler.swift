@@ -185,8 +185,9 @@ final class WebhookHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 allow: allow
             ), discarded: 0, request)
         case .endpoint(.admission(let kind)):
-            guard Self.isJSON(contentType: head.headers.first(name: "content-type")) else {
-                let sent = head.headers.first(name: "content-type") ?? "none"
+            let contentType = head.headers.first(name: "content-type")
+            guard Self.isJSON(contentType: contentType) else {
+                let sent = contentType ?? "none"
                 state = .answerAtEnd(nil, ErrorAnswer(
                     status: .unsupportedMediaType, message: "content type \(sent) is not supported; send application/json"
                 ), discarded: 0, request)
@@ -267,12 +268,13 @@ final class WebhookHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         metrics.admissionStarted()
         let reviewer = environment.reviewer
         let outcome = bytes.withUnsafeReadableBytes { reviewer.decide($0, webhook: webhook) }
-        switch outcome {
-        case .decided(let responseBody, let audit):
-            respond(context: context, request: request, status: .ok, contentType: "application/json", body: responseBody)
+        switch consume outcome {
+        case .decided(let result):
+            respond(context: context, request: request, status: .ok, contentType: "application/json",
+                    body: result.responseBody)
             let elapsed = (NIODeadline.now() - started).nanoseconds
-            metrics.recordAdmission(webhook: webhook.name, decision: audit.decision, nanoseconds: elapsed)
-            environment.audit.record(audit, durationMicros: Int(elapsed / 1000))
+            metrics.recordAdmission(webhook: webhook.name, decision: result.audit.decision, nanoseconds: elapsed)
+            environment.audit.record(result.audit, patchJSON: result.patchJSON, durationMicros: Int(elapsed / 1000))
         case .rejected(let reason, let uid):
             respond(context: context, request: request, status: .badRequest, contentType: "application/json",
                     body: StatusBody.bytes(status: .badRequest, message: reason))
@@ -403,24 +405,31 @@ final class WebhookHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Compared byte by byte: Foundation's trimming and case mapping cost more than the rest of
     /// the routing put together.
     static func isJSON(contentType: String?) -> Bool {
-        guard let contentType else { return false }
-        let expected = Self.jsonMediaType
-        var bytes = contentType.utf8[...]
-        while let first = bytes.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { bytes = bytes.dropFirst() }
-        guard bytes.count >= expected.count else { return false }
-        for (byte, wanted) in zip(bytes, expected) {
-            // ASCII letters compare case-insensitively; `/` and the rest compare exactly.
-            let lowered = (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
-            guard lowered == wanted else { return false }
+        guard var contentType else { return false }
+        return contentType.withUTF8 { bytes in
+            var index = 0
+            while index < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") {
+                index += 1
+            }
+            let expected: StaticString = "application/json"
+            guard bytes.count - index >= expected.utf8CodeUnitCount else { return false }
+            let wanted = UnsafeBufferPointer(start: expected.utf8Start, count: expected.utf8CodeUnitCount)
+            for offset in 0..<wanted.count {
+                // ASCII letters compare case-insensitively; `/` and the rest compare exactly.
+                let byte = bytes[index + offset]
+                let lowered = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+                guard lowered == wanted[offset] else { return false }
+            }
+            index += wanted.count
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: ";") { return true }
+                guard byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") else { return false }
+                index += 1
+            }
+            return true
         }
-        for byte in bytes.dropFirst(expected.count) {
-            if byte == UInt8(ascii: ";") { return true }
-            guard byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") else { return false }
-        }
-        return true
     }
-
-    private static let jsonMediaType = Array("application/json".utf8)
 }
 
 @available(*, unavailable)

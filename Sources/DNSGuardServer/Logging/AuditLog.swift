@@ -23,11 +23,12 @@ public struct AuditLog: Sendable {
     }
 
     /// Records one decision. `durationMicros` is the time from the complete request to the encoded
-    /// response.
-    public func record(_ audit: AuditRecord, durationMicros: Int) {
+    /// response; `patchJSON` is `audit.patch` already serialized, when the caller has it.
+    public func record(_ audit: AuditRecord, patchJSON: [UInt8]? = nil, durationMicros: Int) {
         guard enabled else { return }
         if let directHandler {
-            directHandler.writeAudit(audit, durationMicros: durationMicros)
+            directHandler.writeAudit(
+                audit, patchJSON: patchJSON ?? Array(PatchOperation.serialized(audit.patch)), durationMicros: durationMicros)
         } else {
             logger.info("admission", metadata: Self.metadata(for: audit, durationMicros: durationMicros))
         }

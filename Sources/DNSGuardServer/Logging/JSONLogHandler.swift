@@ -32,13 +32,13 @@ public struct JSONLogHandler: LogHandler {
 
     /// Writes the `admission` event of one decision at level info, the same line that logging it
     /// with `AuditLog.metadata` would produce, without building that metadata.
-    func writeAudit(_ audit: AuditRecord, durationMicros: Int) {
+    func writeAudit(_ audit: AuditRecord, patchJSON: [UInt8], durationMicros: Int) {
         guard logLevel <= .info else { return }
         var line: [UInt8] = []
         line.reserveCapacity(768)
         LogRecord(level: .info, message: "admission", handlerMetadata: [:], eventMetadata: nil)
             .appendOpening(to: &line)
-        AuditLine.appendFields(of: audit, durationMicros: durationMicros, to: &line)
+        AuditLine.appendFields(of: audit, patchJSON: patchJSON, durationMicros: durationMicros, to: &line)
         line.append(contentsOf: "}\n".utf8)
         writer.enqueue(line: line)
     }

@@ -6,42 +6,55 @@ import Logging
 /// Foundation's encoders build generic trees and cost more per line than everything else a review
 /// does; the values written here are few and flat, so a direct writer is both simpler and faster.
 enum JSONText {
-    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
-
-    /// Appends `string` as a quoted JSON string. Control characters, quotes and backslashes are
-    /// escaped; everything else is copied as UTF-8 (a Swift `String` is always valid UTF-8).
+    /// Appends `string` as a quoted JSON string. Quotes, backslashes and control characters are
+    /// escaped (as in the responses: `JSONEscaping`); everything else is copied as UTF-8 (a Swift
+    /// `String` is always valid UTF-8).
     static func appendString(_ string: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
         var string = string
         string.withUTF8 { bytes in
-            // Copy runs of bytes that need no escaping in one go; most strings are one run.
+            let plain = JSONEscaping.plainPrefixCount(bytes)
+            out.append(UInt8(ascii: "\""))
+            guard plain < bytes.count else {
+                // Most strings need no escaping at all: one copy.
+                out.append(contentsOf: bytes)
+                out.append(UInt8(ascii: "\""))
+                return
+            }
+            // Copy runs of bytes that need no escaping in one go.
             var runStart = 0
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F else {
-                    continue
-                }
-                if runStart < index {
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-                }
+            for index in plain..<bytes.count where JSONEscaping.needsEscape(bytes[index]) {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
                 runStart = index + 1
-                switch byte {
-                case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "\""))
-                case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "\\"))
-                case 0x0A: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
-                case 0x0D: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
-                case 0x09: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
-                default:
-                    out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-                    out.append(hex[Int(byte >> 4)])
-                    out.append(hex[Int(byte & 0x0F)])
-                }
+                JSONEscaping.escape(bytes[index]) { out.append(contentsOf: $0) }
             }
-            if runStart < bytes.count {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
-            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
+            out.append(UInt8(ascii: "\""))
         }
-        out.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends text known at compile time (keys, punctuation, literals) in one copy.
+    @inline(__always)
+    static func appendLiteral(_ text: StaticString, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// Appends an integer's decimal digits, as `String(value)` spells them, without making a string.
+    static func appendInteger(_ value: Int, to out: inout [UInt8]) {
+        if value < 0 {
+            guard value != .min else { out.append(contentsOf: String(value).utf8); return }
+            out.append(UInt8(ascii: "-"))
+        }
+        var magnitude = value.magnitude
+        // 20 digits hold any 64-bit magnitude.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = 20
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start..<20]))
+        }
     }
 
     /// Appends a number the way JSON readers expect it: integral values without a fraction, and
@@ -67,8 +80,8 @@ enum JSONText {
         case .stringConvertible(let convertible):
             switch convertible {
             case let fragment as JSONFragment: out.append(contentsOf: fragment.bytes)
-            case let flag as Bool: out.append(contentsOf: (flag ? "true" : "false").utf8)
-            case let integer as Int: out.append(contentsOf: String(integer).utf8)
+            case let flag as Bool: appendLiteral(flag ? "true" : "false", to: &out)
+            case let integer as Int: appendInteger(integer, to: &out)
             case let integer as Int64: out.append(contentsOf: String(integer).utf8)
             case let integer as UInt64: out.append(contentsOf: String(integer).utf8)
             case let integer as UInt: out.append(contentsOf: String(integer).utf8)

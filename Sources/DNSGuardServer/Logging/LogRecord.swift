@@ -58,11 +58,22 @@ struct LogRecord: Sendable {
 
     /// Appends the line up to its metadata: `{"time":…,"level":…,"msg":…` (no closing brace).
     func appendOpening(to out: inout [UInt8]) {
-        out.append(contentsOf: "{\"time\":\"".utf8)
+        JSONText.appendLiteral("{\"time\":\"", to: &out)
         RFC3339.append(seconds: seconds, microseconds: nanoseconds / 1000, to: &out)
-        out.append(contentsOf: "\",\"level\":\"".utf8)
-        out.append(contentsOf: level.rawValue.utf8)
-        out.append(contentsOf: "\",\"msg\":".utf8)
+        JSONText.appendLiteral(Self.levelField(level), to: &out)
         JSONText.appendString(message, to: &out)
+    }
+
+    /// From the end of the time to the start of the message, for each level (`Logger.Level.rawValue`).
+    private static func levelField(_ level: Logger.Level) -> StaticString {
+        switch level {
+        case .trace: "\",\"level\":\"trace\",\"msg\":"
+        case .debug: "\",\"level\":\"debug\",\"msg\":"
+        case .info: "\",\"level\":\"info\",\"msg\":"
+        case .notice: "\",\"level\":\"notice\",\"msg\":"
+        case .warning: "\",\"level\":\"warning\",\"msg\":"
+        case .error: "\",\"level\":\"error\",\"msg\":"
+        case .critical: "\",\"level\":\"critical\",\"msg\":"
+        }
     }
 }

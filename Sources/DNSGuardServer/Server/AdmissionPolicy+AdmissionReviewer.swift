@@ -6,8 +6,7 @@ import Foundation
 extension AdmissionPolicy: AdmissionReviewer {
     public func decide(_ body: UnsafeRawBufferPointer, webhook: WebhookKind) -> AdmissionOutcome {
         do {
-            let result = try review(body, webhook: webhook)
-            return .decided(responseBody: result.responseBody, audit: result.audit)
+            return .decided(try review(body, webhook: webhook))
         } catch {
             return .rejected(reason: error.reason, uid: error.uid)
         }

@@ -11,8 +11,9 @@ public protocol AdmissionReviewer: Sendable {
 
 /// The result of one review as the server acts on it.
 public enum AdmissionOutcome: Sendable {
-    /// A valid AdmissionReview response (allowed or denied): answered 200.
-    case decided(responseBody: Data, audit: AuditRecord)
+    /// A valid AdmissionReview response (allowed or denied) and its audit record: answered 200.
+    /// The policy's result is carried whole: taking it apart copied the record (a dozen strings).
+    case decided(AdmissionResult)
     /// No valid response could be produced (malformed JSON, no `request.uid`, not an
     /// AdmissionReview): answered 400 with `reason`.
     case rejected(reason: String, uid: String?)
