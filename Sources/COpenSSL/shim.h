@@ -31,6 +31,8 @@ static inline int dg_sk_GENERAL_NAME_push(STACK_OF(GENERAL_NAME) *s, GENERAL_NAM
 static inline int dg_sk_GENERAL_NAME_num(const STACK_OF(GENERAL_NAME) *s) { return sk_GENERAL_NAME_num(s); }
 static inline GENERAL_NAME *dg_sk_GENERAL_NAME_value(const STACK_OF(GENERAL_NAME) *s, int i) { return sk_GENERAL_NAME_value(s, i); }
 static inline long dg_BIO_get_mem_ptr(BIO *b, BUF_MEM **m) { return BIO_get_mem_ptr(b, m); }
+static inline void dg_BIO_set_retry_read(BIO *b) { BIO_set_retry_read(b); }
+static inline void dg_BIO_clear_retry_flags(BIO *b) { BIO_clear_retry_flags(b); }
 static inline void dg_OPENSSL_free(void *p) { OPENSSL_free(p); }
 
 #endif

@@ -1,7 +1,7 @@
 import NIOCore
 import NIOTLS
 
-/// Server-side TLS for one connection, on OpenSSL over memory BIOs.
+/// Server-side TLS for one connection, on OpenSSL over a BIO that reads and writes `ByteBuffer`s.
 ///
 /// Inbound it takes ciphertext and emits plaintext (at most once per `channelReadComplete`); outbound it
 /// takes plaintext and emits ciphertext. After the handshake it fires
@@ -478,7 +478,7 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler, RemovableChannelH
         for index in 0..<count {
             var data = self.pendingWrites[index].data
             // Large writes are encrypted a slice at a time and each slice's ciphertext is sent at once, so
-            // the peer decrypts while we encrypt and the write BIO never holds more than one slice.
+            // the peer decrypts while we encrypt and the BIO never holds more than one slice.
             while let slice = data.readSlice(length: min(data.readableBytes, Self.writeSliceSize)), slice.readableBytes > 0 {
                 let result = connection.write(slice)
                 self.drain()
@@ -594,7 +594,7 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler, RemovableChannelH
     }
 
     private func drain() {
-        self.connection?.drainCiphertext(into: &self.ciphertext, allocator: ByteBufferAllocator())
+        self.connection?.drainCiphertext(into: &self.ciphertext)
     }
 
     /// Writes and flushes the drained ciphertext; an empty write carries a promise that has no bytes of

@@ -2,8 +2,7 @@ import Synchronization
 
 /// How many established connections may keep their TLS buffers between requests.
 ///
-/// OpenSSL's record buffers (about 16 KiB each way) and the memory BIOs are allocated when a
-/// request arrives. Giving them back every time a connection falls idle keeps a thousand kept-alive
+/// OpenSSL's record buffers (about 16 KiB each way) are allocated when a request arrives. Giving them back every time a connection falls idle keeps a thousand kept-alive
 /// connections small, but costs every request a dozen allocations, their zeroing and cold caches:
 /// about a tenth of a review's CPU time. So the first `limit` connections that fall idle keep
 /// their buffers for as long as they stay open; any other connection gives its buffers back each

@@ -1,64 +1,43 @@
 import NIOCore
 internal import COpenSSL
 
-/// One server-side `SSL*` between two memory BIOs: ciphertext from the socket goes into the read BIO,
-/// ciphertext for the socket comes out of the write BIO.
+/// One server-side `SSL*` on a `CiphertextBIO`: ciphertext from the socket is handed to it, ciphertext
+/// for the socket is taken from it.
 ///
 /// Every operation clears the thread's error queue, makes exactly one `SSL_*` call and maps the outcome
-/// to `TLSOperationResult`; `WANT_READ` is "incomplete", never an error. The memory BIOs are unbounded,
-/// so `SSL_write` never writes partially and `WANT_WRITE` cannot happen. The caller must drain the write
-/// BIO after every operation (`drainCiphertext`): handshakes, reads (TLS 1.3 key updates) and shutdown
-/// all produce output, not only writes.
+/// to `TLSOperationResult`; `WANT_READ` is "incomplete", never an error. The BIO's output is unbounded,
+/// so `SSL_write` never writes partially and `WANT_WRITE` cannot happen. The caller must drain the
+/// output after every operation (`drainCiphertext`): handshakes, reads (TLS 1.3 key updates) and
+/// shutdown all produce output, not only writes.
 final class TLSConnection {
     /// Keeps the `SSL_CTX` and the ALPN list its callback reads alive as long as this connection.
     let context: TLSContext
     private let ssl: OpaquePointer
-    private var readBIO: OpaquePointer
-    private var writeBIO: OpaquePointer
-
-    /// While busy, a write BIO whose buffer has grown beyond this is replaced as soon as it is drained, so
-    /// a large transfer does not pin its peak.
-    private static let bioRetainLimit = 128 * 1024
+    private let transport: CiphertextBIO
 
     init(context: TLSContext) throws(TLSError) {
         ERR_clear_error()
+        let transport = try CiphertextBIO()
         guard let ssl = SSL_new(context.sslContext) else {
+            BIO_free(transport.bio)
             throw TLSError.fromErrorQueue(.configuration, "SSL_new failed")
         }
-        guard let readBIO = BIO_new(BIO_s_mem()) else {
-            SSL_free(ssl)
-            throw TLSError.fromErrorQueue(.configuration, "BIO_new failed")
-        }
-        guard let writeBIO = BIO_new(BIO_s_mem()) else {
-            BIO_free(readBIO)
-            SSL_free(ssl)
-            throw TLSError.fromErrorQueue(.configuration, "BIO_new failed")
-        }
-        // SSL_set_bio transfers ownership of both BIOs to the SSL object.
-        SSL_set_bio(ssl, readBIO, writeBIO)
+        // One BIO for both directions: SSL_set_bio takes over its one reference.
+        SSL_set_bio(ssl, transport.bio, transport.bio)
         SSL_set_accept_state(ssl)
         self.context = context
         self.ssl = ssl
-        self.readBIO = readBIO
-        self.writeBIO = writeBIO
+        self.transport = transport
     }
 
     deinit {
+        // Frees the BIO too, while `transport` (its user data) is still alive.
         SSL_free(self.ssl)
     }
 
     /// Hands ciphertext received from the peer to OpenSSL.
     func receive(_ ciphertext: ByteBuffer) {
-        ciphertext.withUnsafeReadableBytes { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let chunk = Int32(clamping: bytes.count - offset)
-                // A memory BIO only fails to grow when malloc fails.
-                let written = BIO_write(self.readBIO, bytes.baseAddress! + offset, chunk)
-                guard written > 0 else { return }
-                offset += Int(written)
-            }
-        }
+        self.transport.receive(ciphertext)
     }
 
     /// One handshake step.
@@ -84,7 +63,7 @@ final class TLSConnection {
         return outcome
     }
 
-    /// Encrypts all of `plaintext` (which must not be empty) into the write BIO.
+    /// Encrypts all of `plaintext` (which must not be empty) into the BIO.
     func write(_ plaintext: ByteBuffer) -> TLSOperationResult {
         ERR_clear_error()
         let result = plaintext.withUnsafeReadableBytes { bytes in
@@ -107,35 +86,26 @@ final class TLSConnection {
     /// An upper bound for the plaintext the next reads can produce: ciphertext not yet decrypted plus
     /// plaintext OpenSSL already holds.
     var decryptableEstimate: Int {
-        Int(BIO_ctrl_pending(self.readBIO)) + Int(SSL_pending(self.ssl))
+        self.transport.inboundBytes + Int(SSL_pending(self.ssl))
     }
 
-    /// Bytes waiting in the write BIO.
+    /// Ciphertext waiting to be sent.
     var pendingCiphertext: Int {
-        Int(BIO_ctrl_pending(self.writeBIO))
+        self.transport.outboundBytes
     }
 
-    /// Moves everything in the write BIO into `buffer` (allocating it on first use).
-    func drainCiphertext(into buffer: inout ByteBuffer?, allocator: ByteBufferAllocator) {
-        let pending = self.pendingCiphertext
-        guard pending > 0 else { return }
-        if buffer == nil {
-            buffer = allocator.buffer(capacity: pending)
-        }
-        buffer!.writeWithUnsafeMutableBytes(minimumWritableBytes: pending) { space in
-            Int(max(0, BIO_read(self.writeBIO, space.baseAddress, Int32(pending))))
-        }
-        self.replaceIfHolding(&self.writeBIO, moreThan: Self.bioRetainLimit, install: SSL_set0_wbio)
+    /// Moves the ciphertext waiting to be sent into `buffer` (handing over the BIO's own when nil).
+    func drainCiphertext(into buffer: inout ByteBuffer?) {
+        self.transport.takeOutbound(into: &buffer)
     }
 
-    /// Gives back the memory BIOs' buffers once they are empty, so an idle kept-alive connection holds
-    /// none (with SSL_MODE_RELEASE_BUFFERS, OpenSSL's record buffers are already gone by then).
+    /// Lets go of received ciphertext that has been read, so an idle kept-alive connection holds none
+    /// (with SSL_MODE_RELEASE_BUFFERS, OpenSSL's record buffers are already gone by then).
     func releaseIdleBuffers() {
-        self.replaceIfHolding(&self.readBIO, moreThan: 0, install: SSL_set0_rbio)
-        self.replaceIfHolding(&self.writeBIO, moreThan: 0, install: SSL_set0_wbio)
+        self.transport.releaseReadInbound()
     }
 
-    /// From now on OpenSSL keeps its record buffers between records, and the memory BIOs keep theirs.
+    /// From now on OpenSSL keeps its record buffers between records.
     func keepBuffers() {
         _ = dg_SSL_clear_mode(self.ssl, Int(SSL_MODE_RELEASE_BUFFERS))
     }
@@ -163,20 +133,6 @@ final class TLSConnection {
     var peerCertificateSubject: String? {
         guard let peer = SSL_get1_peer_certificate(self.ssl) else { return nil }
         return X509Certificate(taking: peer).subject
-    }
-
-    /// Swaps in a fresh (unallocated) memory BIO when `bio` is empty but holds a buffer over `limit`.
-    private func replaceIfHolding(
-        _ bio: inout OpaquePointer, moreThan limit: Int, install: (OpaquePointer, OpaquePointer) -> Void
-    ) {
-        var memory: UnsafeMutablePointer<BUF_MEM>? = nil
-        _ = dg_BIO_get_mem_ptr(bio, &memory)
-        guard let memory, memory.pointee.max > limit, BIO_ctrl_pending(bio) == 0,
-              let fresh = BIO_new(BIO_s_mem())
-        else { return }
-        // SSL_set0_[rw]bio frees the BIO it replaces.
-        install(self.ssl, fresh)
-        bio = fresh
     }
 
     private func classify(_ result: Int32, failing kind: TLSError.Kind, _ message: String) -> TLSOperationResult {
