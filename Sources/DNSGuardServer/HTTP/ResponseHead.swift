@@ -25,33 +25,89 @@ struct ResponseHead {
     var persistence: Persistence
     var extraHeaders: [(name: String, value: String)] = []
 
-    /// Appends the head, through the blank line that ends it.
+    /// Appends the head, through the blank line that ends it, in one write into `buffer`: a dozen
+    /// small writes (each with its own capacity and uniqueness checks) and the integers' strings cost
+    /// more than everything else the response's framing does.
     func write(into buffer: inout ByteBuffer) {
-        buffer.writeStaticString(version.minor == 0 ? "HTTP/1.0 " : "HTTP/1.1 ")
-        buffer.writeString(String(status.code))
-        buffer.writeStaticString(" ")
-        buffer.writeString(status.reasonPhrase)
-        buffer.writeStaticString("\r\n")
-        if let contentType {
-            buffer.writeStaticString("content-type: ")
-            buffer.writeString(contentType)
-            buffer.writeStaticString("\r\n")
+        var reason = status.reasonPhrase
+        var contentType = self.contentType ?? ""
+        var extra = 0
+        for (name, value) in extraHeaders { extra += name.utf8.count + value.utf8.count + 4 }
+        // Status line, content type, length (20 digits at most) and the longest connection header.
+        let maximum = 16 + reason.utf8.count + 18 + contentType.utf8.count + 40 + extra + 26
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: maximum) { space in
+            var text = HeadText(space)
+            text.append(version.minor == 0 ? "HTTP/1.0 " : "HTTP/1.1 ")
+            text.append(Int(status.code))
+            text.append(" ")
+            text.append(&reason)
+            text.append("\r\n")
+            if self.contentType != nil {
+                text.append("content-type: ")
+                text.append(&contentType)
+                text.append("\r\n")
+            }
+            text.append("content-length: ")
+            text.append(contentLength)
+            text.append("\r\n")
+            for (name, value) in extraHeaders {
+                var name = name
+                var value = value
+                text.append(&name)
+                text.append(": ")
+                text.append(&value)
+                text.append("\r\n")
+            }
+            switch persistence {
+            case .implicitKeepAlive: break
+            case .keepAlive: text.append("connection: keep-alive\r\n")
+            case .close: text.append("connection: close\r\n")
+            }
+            text.append("\r\n")
+            return text.count
         }
-        buffer.writeStaticString("content-length: ")
-        buffer.writeString(String(contentLength))
-        buffer.writeStaticString("\r\n")
-        for (name, value) in extraHeaders {
-            buffer.writeString(name)
-            buffer.writeStaticString(": ")
-            buffer.writeString(value)
-            buffer.writeStaticString("\r\n")
+    }
+
+    /// Writes text into space reserved for all of it.
+    private struct HeadText {
+        let space: UnsafeMutableRawBufferPointer
+        var count = 0
+
+        init(_ space: UnsafeMutableRawBufferPointer) {
+            self.space = space
         }
-        switch persistence {
-        case .implicitKeepAlive: break
-        case .keepAlive: buffer.writeStaticString("connection: keep-alive\r\n")
-        case .close: buffer.writeStaticString("connection: close\r\n")
+
+        mutating func append(_ literal: StaticString) {
+            append(UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
         }
-        buffer.writeStaticString("\r\n")
+
+        mutating func append(_ string: inout String) {
+            string.withUTF8 { append(UnsafeRawBufferPointer($0)) }
+        }
+
+        mutating func append(_ bytes: UnsafeRawBufferPointer) {
+            guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+            precondition(count + bytes.count <= space.count, "response head larger than reserved")
+            (space.baseAddress! + count).copyMemory(from: source, byteCount: bytes.count)
+            count += bytes.count
+        }
+
+        /// A non-negative integer's decimal digits.
+        mutating func append(_ value: Int) {
+            var remaining = value.magnitude
+            var digits = 1
+            var scale: UInt = 10
+            while remaining >= scale, digits < 19 {
+                digits += 1
+                scale &*= 10
+            }
+            precondition(count + digits <= space.count, "response head larger than reserved")
+            for index in stride(from: count + digits - 1, through: count, by: -1) {
+                space[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
+                remaining /= 10
+            }
+            count += digits
+        }
     }
 
     /// The interim answer to `Expect: 100-continue`.
