@@ -370,7 +370,7 @@ public final class OpenSSLServerHandler: ChannelDuplexHandler, RemovableChannelH
             self.drain()
             switch result {
             case .complete:
-                continue
+                guard connection.hasUnreadInput else { return }
             case .incomplete:
                 return
             case .closed:

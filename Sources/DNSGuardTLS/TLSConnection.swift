@@ -42,14 +42,20 @@ final class TLSConnection {
 
     /// One handshake step.
     func handshake() -> TLSOperationResult {
-        ERR_clear_error()
+        Self.clearErrorQueue()
         let result = SSL_do_handshake(self.ssl)
         return result == 1 ? .complete(0) : self.classify(result, failing: .handshakeFailed, "handshake failed")
     }
 
+    /// Whether a read could produce more now: received ciphertext OpenSSL has not read, or plaintext
+    /// it holds. When neither, the next `SSL_read` would only say "want read", so it is not made.
+    var hasUnreadInput: Bool {
+        self.transport.inboundBytes > 0 || SSL_pending(self.ssl) > 0
+    }
+
     /// Decrypts as much as fits into `buffer`'s writable space (growing it to at least `minimum`).
     func read(into buffer: inout ByteBuffer) -> TLSOperationResult {
-        ERR_clear_error()
+        Self.clearErrorQueue()
         var outcome: TLSOperationResult = .incomplete
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 1) { space in
             let result = SSL_read(self.ssl, space.baseAddress, Int32(clamping: space.count))
@@ -65,7 +71,7 @@ final class TLSConnection {
 
     /// Encrypts all of `plaintext` (which must not be empty) into the BIO.
     func write(_ plaintext: ByteBuffer) -> TLSOperationResult {
-        ERR_clear_error()
+        Self.clearErrorQueue()
         let result = plaintext.withUnsafeReadableBytes { bytes in
             SSL_write(self.ssl, bytes.baseAddress, Int32(clamping: bytes.count))
         }
@@ -74,7 +80,7 @@ final class TLSConnection {
 
     /// Sends close_notify. `.complete` once the peer's close_notify has also been seen.
     func shutdown() -> TLSOperationResult {
-        ERR_clear_error()
+        Self.clearErrorQueue()
         let result = SSL_shutdown(self.ssl)
         switch result {
         case 1: return .complete(0)
@@ -133,6 +139,14 @@ final class TLSConnection {
     var peerCertificateSubject: String? {
         guard let peer = SSL_get1_peer_certificate(self.ssl) else { return nil }
         return X509Certificate(taking: peer).subject
+    }
+
+    /// Empties the thread's error queue before an `SSL_*` call, so that `SSL_get_error` reads this
+    /// call's outcome. Looking is far cheaper than clearing (which resets every slot), and the
+    /// queue is nearly always empty already.
+    @inline(__always)
+    private static func clearErrorQueue() {
+        if ERR_peek_error() != 0 { ERR_clear_error() }
     }
 
     private func classify(_ result: Int32, failing kind: TLSError.Kind, _ message: String) -> TLSOperationResult {

@@ -16,7 +16,8 @@ public struct AdmissionPolicy: Sendable {
     /// True when a profile of that name is configured (`enabled` is an alias of `default` for labels
     /// only; paths use the profile name: `/mutate/pods` = `default`).
     public func hasProfile(_ name: String) -> Bool {
-        configuration.profiles[name] != nil
+        // The index, not the value: looking up the profile itself copies it.
+        configuration.profiles.index(forKey: name) != nil
     }
 
     /// Decodes an AdmissionReview (v1 or v1beta1), decides, encodes the response in the request's
@@ -45,17 +46,18 @@ public struct AdmissionPolicy: Sendable {
 
     /// The decision for an already decoded review.
     public func decide(_ review: AdmissionReview, webhook: WebhookKind) -> AdmissionResult {
-        let request = review.request
+        // `review.request` is passed on where it is, never bound to a local: a copy of a request
+        // retains and releases every string in it.
         var annotations = AuditAnnotations(decision: .unchanged, reason: "")
-        var response = AdmissionResponse(uid: request.uid, allowed: true)
+        var response = AdmissionResponse(uid: review.request.uid, allowed: true)
 
         switch webhook {
         case let .mutatePods(profileName):
-            mutate(request, profileName: profileName, annotations: &annotations, response: &response)
+            mutate(review.request, profileName: profileName, annotations: &annotations, response: &response)
         case .validatePods:
-            validatePod(request, annotations: &annotations, response: &response)
+            validatePod(review.request, annotations: &annotations, response: &response)
         case .validateConfigMaps:
-            validateConfigMap(request, annotations: &annotations, response: &response)
+            validateConfigMap(review.request, annotations: &annotations, response: &response)
         }
 
         response.warnings = Self.sanitized(response.warnings)
@@ -65,7 +67,7 @@ public struct AdmissionPolicy: Sendable {
         // decision and copied out of it, its dozen strings were retained and released each time.
         return AdmissionResult(
             responseBody: body,
-            audit: Self.auditRecord(for: request, webhook: webhook, annotations: annotations,
+            audit: Self.auditRecord(for: review.request, webhook: webhook, annotations: annotations,
                                     patch: response.patch, warnings: response.warnings),
             allowed: response.allowed, patchJSON: patchJSON)
     }

@@ -54,7 +54,8 @@ enum AdmissionReviewDecoder {
                     + "dnsguard speaks \(AdmissionReview.supportedVersions.joined(separator: " and "))",
                 uid: uid)
         }
-        guard let request else {
+        // Moved out, not bound alongside the variable: a copy retains and releases all its strings.
+        guard let request = consume request else {
             throw AdmissionReviewError(reason: "the AdmissionReview has no request", uid: uid)
         }
         guard !request.uid.isEmpty else {
