@@ -273,13 +273,13 @@ final class WebhookHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             respond(context: context, request: request, status: .ok, contentType: "application/json",
                     body: result.responseBody)
             let elapsed = (NIODeadline.now() - started).nanoseconds
-            metrics.recordAdmission(webhook: webhook.name, decision: result.audit.decision, nanoseconds: elapsed)
+            metrics.recordAdmission(webhook: webhook, decision: result.audit.decision, nanoseconds: elapsed)
             environment.audit.record(result.audit, patchJSON: result.patchJSON, durationMicros: Int(elapsed / 1000))
         case .rejected(let reason, let uid):
             respond(context: context, request: request, status: .badRequest, contentType: "application/json",
                     body: StatusBody.bytes(status: .badRequest, message: reason))
             let elapsed = (NIODeadline.now() - started).nanoseconds
-            metrics.recordAdmission(webhook: webhook.name, decision: .error, nanoseconds: elapsed)
+            metrics.recordAdmission(webhook: webhook, decision: .error, nanoseconds: elapsed)
             environment.audit.recordError(webhook: webhook, uid: uid, reason: reason, durationMicros: Int(elapsed / 1000))
         }
         metrics.admissionFinished()

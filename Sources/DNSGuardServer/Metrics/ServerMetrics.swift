@@ -23,8 +23,10 @@ public final class ServerMetrics: Sendable {
 
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
-    private let requests: [String: [Decision: CoreMetrics.Counter]]
-    private let durations: [String: CoreMetrics.Timer]
+    /// By webhook, in the order of `webhookNames` (`index(of:)`): arrays, not dictionaries keyed by
+    /// name, because hashing the name twice per review cost more than the counting.
+    private let requests: [[Decision: CoreMetrics.Counter]]
+    private let durations: [CoreMetrics.Timer]
     private let inFlight: CoreMetrics.Meter
     private let responses: [Int: CoreMetrics.Counter]
     private let otherResponses: Mutex<[Int: CoreMetrics.Counter]>
@@ -38,8 +40,8 @@ public final class ServerMetrics: Sendable {
         factory.durationHistogramBuckets["dnsguard_admission_duration_seconds"] = Self.durationBuckets
         self.factory = factory
 
-        var requests: [String: [Decision: CoreMetrics.Counter]] = [:]
-        var durations: [String: CoreMetrics.Timer] = [:]
+        var requests: [[Decision: CoreMetrics.Counter]] = []
+        var durations: [CoreMetrics.Timer] = []
         for webhook in Self.webhookNames {
             var byDecision: [Decision: CoreMetrics.Counter] = [:]
             for decision in Decision.allCases {
@@ -48,11 +50,11 @@ public final class ServerMetrics: Sendable {
                     dimensions: [("webhook", webhook), ("decision", decision.rawValue)], factory: factory
                 )
             }
-            requests[webhook] = byDecision
-            durations[webhook] = CoreMetrics.Timer(
+            requests.append(byDecision)
+            durations.append(CoreMetrics.Timer(
                 label: "dnsguard_admission_duration_seconds", dimensions: [("webhook", webhook)],
                 preferredDisplayUnit: .seconds, factory: factory
-            )
+            ))
         }
         self.requests = requests
         self.durations = durations
@@ -76,9 +78,19 @@ public final class ServerMetrics: Sendable {
     }
 
     /// Counts one decided review and its duration.
-    func recordAdmission(webhook: String, decision: Decision, nanoseconds: Int64) {
-        requests[webhook]?[decision]?.increment()
-        durations[webhook]?.recordNanoseconds(nanoseconds)
+    func recordAdmission(webhook: WebhookKind, decision: Decision, nanoseconds: Int64) {
+        let index = Self.index(of: webhook)
+        requests[index][decision]?.increment()
+        durations[index].recordNanoseconds(nanoseconds)
+    }
+
+    /// The webhook's position in `webhookNames`.
+    private static func index(of webhook: WebhookKind) -> Int {
+        switch webhook {
+        case .mutatePods: 0
+        case .validatePods: 1
+        case .validateConfigMaps: 2
+        }
     }
 
     func admissionStarted() { inFlight.increment() }
