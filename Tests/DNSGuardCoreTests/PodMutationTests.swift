@@ -239,3 +239,46 @@ import Testing
         #expect(again.decision == .unchanged || again.decision == .skipped)
     }
 }
+
+/// The patch each profile prepares once must be exactly what planning builds for a Pod without
+/// `dnsConfig`, down to the JSON bytes the response and the audit line carry.
+@Suite struct PreparedPatchTests {
+    static let specs: [PodDNSSpec] = [
+        PodDNSSpec(),
+        PodDNSSpec(dnsPolicy: "ClusterFirst"),
+        PodDNSSpec(dnsPolicy: "ClusterFirst", dnsConfig: .null),
+        PodDNSSpec(dnsPolicy: "ClusterFirstWithHostNet", hostNetwork: true),
+        PodDNSSpec(dnsPolicy: "ClusterFirst", hostNetwork: true),
+        PodDNSSpec(dnsPolicy: "Default"),
+        PodDNSSpec(dnsPolicy: "None", dnsConfig: .value(PodDNSConfig(nameservers: .value(["10.0.0.2"])))),
+        PodDNSSpec(dnsConfig: .value(PodDNSConfig(options: .value([DNSOption(name: "ndots", value: "5")])))),
+        PodDNSSpec(dnsConfig: .value(PodDNSConfig())),
+    ]
+
+    @Test func aPodWithoutDNSConfigGetsThePreparedPatch() throws {
+        let profile = try #require(TestConfiguration.configuration.profiles["default"])
+        let prepared = PodDNSMutation.preparedPatch(for: profile)
+        for spec in [PodDNSSpec(), PodDNSSpec(dnsPolicy: "ClusterFirst", dnsConfig: .null)] {
+            let mutation = PodDNSMutation.plan(for: spec, namespace: "shop", profile: profile, prepared: prepared)
+            #expect(mutation.preparedJSON == prepared.json)
+        }
+    }
+
+    @Test(arguments: TestConfiguration.configuration.profiles.values.sorted { $0.name < $1.name })
+    func preparedPlanIsThePlan(profile: DNSProfile) throws {
+        let prepared = PodDNSMutation.preparedPatch(for: profile)
+        #expect(prepared.json == Array(PatchOperation.serialized(prepared.operations)))
+        for spec in Self.specs {
+            for namespace in ["shop", ""] {
+                let built = PodDNSMutation.plan(for: spec, namespace: namespace, profile: profile)
+                var reused = PodDNSMutation.plan(for: spec, namespace: namespace, profile: profile, prepared: prepared)
+                if let json = reused.preparedJSON {
+                    #expect(reused.patch == prepared.operations)
+                    #expect(json == Array(PatchOperation.serialized(built.patch)))
+                }
+                reused.preparedJSON = nil
+                #expect(reused == built, "profile \(profile.name), \(spec), namespace \"\(namespace)\"")
+            }
+        }
+    }
+}

@@ -6,11 +6,14 @@ public struct AdmissionPolicy: Sendable {
     public let configuration: DNSGuardConfiguration
     public let platform: Platform
     private let excludedNamespaces: Set<String>
+    /// Each profile's patch for a Pod without `dnsConfig`, with its JSON: most Pods get exactly this.
+    private let preparedPatches: [String: PreparedPatch]
 
     public init(configuration: DNSGuardConfiguration, platform: Platform) {
         self.configuration = configuration
         self.platform = platform
         self.excludedNamespaces = Set(configuration.excludedNamespaces)
+        self.preparedPatches = configuration.profiles.mapValues(PodDNSMutation.preparedPatch(for:))
     }
 
     /// True when a profile of that name is configured (`enabled` is an alias of `default` for labels
@@ -50,10 +53,12 @@ public struct AdmissionPolicy: Sendable {
         // retains and releases every string in it.
         var annotations = AuditAnnotations(decision: .unchanged, reason: "")
         var response = AdmissionResponse(uid: review.request.uid, allowed: true)
+        var preparedJSON: [UInt8]?
 
         switch webhook {
         case let .mutatePods(profileName):
-            mutate(review.request, profileName: profileName, annotations: &annotations, response: &response)
+            mutate(review.request, profileName: profileName, annotations: &annotations, response: &response,
+                   preparedJSON: &preparedJSON)
         case .validatePods:
             validatePod(review.request, annotations: &annotations, response: &response)
         case .validateConfigMaps:
@@ -61,7 +66,7 @@ public struct AdmissionPolicy: Sendable {
         }
 
         response.warnings = Self.sanitized(response.warnings)
-        let patchJSON = PatchOperation.serializedBytes(response.patch)
+        let patchJSON = preparedJSON ?? PatchOperation.serializedBytes(response.patch)
         let body = response.encodedReview(apiVersion: review.apiVersion, patchJSON: patchJSON, annotating: annotations)
         // The record is built once, at the end, straight into the result: carried through the
         // decision and copied out of it, its dozen strings were retained and released each time.
@@ -74,8 +79,10 @@ public struct AdmissionPolicy: Sendable {
 
     // MARK: - Webhooks
 
+    /// `preparedJSON` is set to the patch's JSON when the patch is the profile's prepared one.
     private func mutate(
-        _ request: AdmissionRequest, profileName: String, annotations: inout AuditAnnotations, response: inout AdmissionResponse
+        _ request: AdmissionRequest, profileName: String, annotations: inout AuditAnnotations,
+        response: inout AdmissionResponse, preparedJSON: inout [UInt8]?
     ) {
         annotations.profile = profileName
         guard let profile = configuration.profiles[profileName] else {
@@ -93,8 +100,10 @@ public struct AdmissionPolicy: Sendable {
         guard !hasSkipAnnotation(object) else { return skip(&annotations, "skip-annotation") }
         guard let spec = object.spec else { return skip(&annotations, "no-spec") }
 
-        let mutation = PodDNSMutation.plan(for: spec, namespace: namespace, profile: profile)
+        let mutation = PodDNSMutation.plan(
+            for: spec, namespace: namespace, profile: profile, prepared: preparedPatches[profileName])
         response.patch = mutation.patch
+        preparedJSON = mutation.preparedJSON
         response.warnings = mutation.warnings
         annotations.decision = mutation.patch.isEmpty ? (mutation.notSelected ? .skipped : .unchanged) : .mutated
         annotations.reason = mutation.reason

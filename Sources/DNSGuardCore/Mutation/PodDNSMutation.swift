@@ -11,6 +11,8 @@ public struct PodDNSMutation: Sendable, Hashable {
     public var clusterOnlyApplied: Bool
     /// True when the profile does not apply to the Pod's `dnsPolicy` at all.
     public var notSelected: Bool { reason == Self.notSelectedReason }
+    /// `patch` serialized, when it is the profile's prepared patch (`PreparedPatch`).
+    public var preparedJSON: [UInt8]?
 
     static let notSelectedReason = "dns-policy-not-selected"
 
@@ -31,8 +33,20 @@ public struct PodDNSMutation: Sendable, Hashable {
         ["\(namespace).svc.\(clusterDomain)", "svc.\(clusterDomain)", clusterDomain]
     }
 
+    /// The patch most Pods get from `profile`, worked out once: a Pod without `dnsConfig` (or with
+    /// `null`) gets the whole object with the profile's options.
+    public static func preparedPatch(for profile: DNSProfile) -> PreparedPatch {
+        let operations = [PatchOperation(op: .add, path: "/spec/dnsConfig",
+                                         value: .object([("options", .array(profile.options.map(\.jsonValue)))]))]
+        return PreparedPatch(operations: operations, json: PatchOperation.serializedBytes(operations))
+    }
+
     /// Plans the mutation of `spec` for a Pod created in `namespace` (the request's namespace).
-    public static func plan(for spec: PodDNSSpec, namespace: String, profile: DNSProfile) -> PodDNSMutation {
+    /// `prepared` is `preparedPatch(for: profile)`, when the caller keeps it: the plan then returns
+    /// it, operations and JSON, instead of building the same operations again.
+    public static func plan(
+        for spec: PodDNSSpec, namespace: String, profile: DNSProfile, prepared: PreparedPatch? = nil
+    ) -> PodDNSMutation {
         var warnings: [String] = []
         let policy = spec.effectivePolicy
         let alreadyClusterOnly = profile.searches == .clusterOnly && isClusterOnly(spec, namespace: namespace, profile: profile)
@@ -66,6 +80,11 @@ public struct PodDNSMutation: Sendable, Hashable {
         warnings += merge.warnings
         guard !merge.isEmpty else {
             return PodDNSMutation(patch: [], warnings: warnings, reason: "already-configured")
+        }
+        if let prepared, spec.dnsConfig.value == nil, merge.replaced.isEmpty, merge.appended == profile.options {
+            var mutation = PodDNSMutation(patch: prepared.operations, warnings: warnings, reason: "options-injected")
+            mutation.preparedJSON = prepared.json
+            return mutation
         }
         return PodDNSMutation(patch: optionOperations(spec.dnsConfig, merge), warnings: warnings, reason: "options-injected")
     }
