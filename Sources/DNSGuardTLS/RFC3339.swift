@@ -19,13 +19,20 @@ public enum RFC3339 {
     }
 
     /// Appends the time `seconds` after the epoch, with six fraction digits when `microseconds` is given.
-    /// The text is put together in a fixed buffer and appended once: every log line carries one.
     public static func append(seconds: Int, microseconds: Int?, to out: inout [UInt8]) {
+        withText(seconds: seconds, microseconds: microseconds) { out.append(contentsOf: $0) }
+    }
+
+    /// Calls `body` with the text of the time `seconds` after the epoch (six fraction digits when
+    /// `microseconds` is given), put together in a fixed buffer: every log line carries one.
+    public static func withText<Result>(
+        seconds: Int, microseconds: Int?, _ body: (UnsafeBufferPointer<UInt8>) -> Result
+    ) -> Result {
         var time = time_t(seconds)
         var parts = tm()
         gmtime_r(&time, &parts)
         // `2026-11-23T14:55:30.123456Z`: 27 bytes at most.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 27) { text in
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 27) { text in
             var position = 0
             func digits(_ value: Int, _ width: Int) {
                 var value = value
@@ -55,7 +62,7 @@ public enum RFC3339 {
                 digits(microseconds, 6)
             }
             character(UInt8(ascii: "Z"))
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: text[0..<position]))
+            return body(UnsafeBufferPointer(rebasing: text[0..<position]))
         }
     }
 }

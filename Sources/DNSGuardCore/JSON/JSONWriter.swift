@@ -7,7 +7,7 @@ import Foundation
 /// `Data` without a copy: a response is written in a few hundred small appends, and an array's
 /// uniqueness and capacity checks on each of them, its copy into a `Data` and the allocations of
 /// both were most of the encoding cost.
-struct JSONWriter: ~Copyable {
+package struct JSONWriter: ~Copyable {
     private var storage: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     /// How many bytes are written; `storage[0..<count]` is the text.
@@ -21,7 +21,7 @@ struct JSONWriter: ~Copyable {
     /// Set after a key: its value follows without a separator.
     private var suppressSeparator = false
 
-    init(pretty: Bool = false, capacity: Int = 256) {
+    package init(pretty: Bool = false, capacity: Int = 256) {
         self.pretty = pretty
         self.capacity = max(capacity, 16)
         storage = .allocate(capacity: self.capacity)
@@ -43,16 +43,16 @@ struct JSONWriter: ~Copyable {
     }
 
     /// Calls `body` with the text written so far, in place.
-    func withUnsafeBytes<Result, Failure: Error>(
+    package func withUnsafeBytes<Result, Failure: Error>(
         _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result
     ) throws(Failure) -> Result {
         try body(UnsafeRawBufferPointer(start: storage, count: count))
     }
 
-    mutating func beginObject() { open(UInt8(ascii: "{")) }
-    mutating func endObject() { close(UInt8(ascii: "}")) }
-    mutating func beginArray() { open(UInt8(ascii: "[")) }
-    mutating func endArray() { close(UInt8(ascii: "]")) }
+    package mutating func beginObject() { open(UInt8(ascii: "{")) }
+    package mutating func endObject() { close(UInt8(ascii: "}")) }
+    package mutating func beginArray() { open(UInt8(ascii: "[")) }
+    package mutating func endArray() { close(UInt8(ascii: "]")) }
 
     /// Starts a member of the current object; the value is written next. The name is a literal of
     /// the program's own, which needs no escaping: it is copied as it is.
@@ -78,7 +78,7 @@ struct JSONWriter: ~Copyable {
         suppressSeparator = true
     }
 
-    mutating func string(_ text: String) {
+    package mutating func string(_ text: String) {
         separate()
         quoted(text)
     }
@@ -119,6 +119,29 @@ struct JSONWriter: ~Copyable {
         }
         append(UnsafeBufferPointer(rebasing: utf8[runStart...]))
         append(UInt8(ascii: "\""))
+    }
+
+    // MARK: - Raw text
+
+    /// Text appended as it is, outside the writer's tracking of objects and separators: for a caller
+    /// that lays out a flat line itself (the server's audit line) and wants only the buffer and the
+    /// string escaping.
+    package mutating func appendRaw(_ text: StaticString) {
+        append(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    package mutating func appendRaw(_ bytes: UnsafeBufferPointer<UInt8>) {
+        append(bytes)
+    }
+
+    /// `text` as a quoted, escaped JSON string.
+    package mutating func appendRaw(quoting text: String) {
+        quoted(text)
+    }
+
+    /// An integer's decimal digits.
+    package mutating func appendRaw(integer value: Int) {
+        digits(of: value)
     }
 
     /// Already encoded JSON (a whole value), written as it is.
@@ -197,9 +220,9 @@ struct JSONWriter: ~Copyable {
         append("null")
     }
 
-    mutating func integer(_ value: Int) {
+    package mutating func integer(_ value: Int) {
         separate()
-        digits(String(value))
+        digits(of: value)
     }
 
     mutating func number(_ value: Double) {
@@ -212,6 +235,24 @@ struct JSONWriter: ~Copyable {
             append("null")  // JSON has no NaN or infinity
         }
     }
+
+    /// An integer's decimal digits, as `String(value)` spells them, without making the string.
+    private mutating func digits(of value: Int) {
+        // A sign and 19 digits hold any Int.
+        reserve(20)
+        if value < 0 { append(UInt8(ascii: "-")) }
+        var remaining = value.magnitude
+        var length = 1
+        while length < 20, remaining >= Self.powersOfTen[length] { length += 1 }
+        for index in stride(from: count + length - 1, through: count, by: -1) {
+            storage[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
+            remaining /= 10
+        }
+        count += length
+    }
+
+    /// 10⁰ … 10¹⁹: the smallest number with one more digit, for each digit count.
+    private static let powersOfTen: [UInt] = (0..<20).map { power in (0..<power).reduce(1) { value, _ in value * 10 } }
 
     /// A number's text, which is JSON as it is.
     private mutating func digits(_ text: String) {

@@ -34,13 +34,13 @@ public struct JSONLogHandler: LogHandler {
     /// with `AuditLog.metadata` would produce, without building that metadata.
     func writeAudit(_ audit: AuditRecord, patchJSON: [UInt8], durationMicros: Int) {
         guard logLevel <= .info else { return }
-        var line: [UInt8] = []
-        line.reserveCapacity(768)
+        // Room for a typical line at once.
+        var line = JSONWriter(capacity: 1024)
         LogRecord(level: .info, message: "admission", handlerMetadata: [:], eventMetadata: nil)
             .appendOpening(to: &line)
         AuditLine.appendFields(of: audit, patchJSON: patchJSON, durationMicros: durationMicros, to: &line)
-        line.append(contentsOf: "}\n".utf8)
-        writer.enqueue(line: line)
+        line.appendRaw("}\n")
+        line.withUnsafeBytes { writer.enqueue(line: $0) }
     }
 
     public func log(event: LogEvent) {

@@ -60,6 +60,12 @@ public final class LogLineWriter: Sendable {
     /// the writer closed.
     @discardableResult
     func enqueue(line: [UInt8]) -> Bool {
+        line.withUnsafeBytes { enqueue(line: $0) }
+    }
+
+    /// `enqueue` of a line in memory the caller owns; its bytes are copied.
+    @discardableResult
+    func enqueue(line: UnsafeRawBufferPointer) -> Bool {
         let (accepted, wake) = state.withLock { state -> (Bool, Bool) in
             guard !state.closed, state.pending.count + line.count <= capacityBytes else {
                 state.dropped += 1

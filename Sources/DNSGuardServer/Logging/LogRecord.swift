@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import DNSGuardCore
 import DNSGuardTLS
 import Logging
 
@@ -62,6 +63,14 @@ struct LogRecord: Sendable {
         RFC3339.append(seconds: seconds, microseconds: nanoseconds / 1000, to: &out)
         JSONText.appendLiteral(Self.levelField(level), to: &out)
         JSONText.appendString(message, to: &out)
+    }
+
+    /// `appendOpening` into a `JSONWriter` buffer (the audit line's).
+    func appendOpening(to out: inout JSONWriter) {
+        out.appendRaw("{\"time\":\"")
+        RFC3339.withText(seconds: seconds, microseconds: nanoseconds / 1000) { out.appendRaw($0) }
+        out.appendRaw(Self.levelField(level))
+        out.appendRaw(quoting: message)
     }
 
     /// From the end of the time to the start of the message, for each level (`Logger.Level.rawValue`).
