@@ -60,22 +60,28 @@ enum RouteTable {
 
         switch endpoint {
         case .admission(let kind):
-            guard method == .POST else { return .methodNotAllowed(allow: "POST") }
+            // Matched as cases: `==` on `HTTPMethod` compares the methods' names as strings.
+            guard case .POST = method else { return .methodNotAllowed(allow: "POST") }
             if case .mutatePods(let profile) = kind, !hasProfile(profile) {
                 return .notFound(reason: "no profile named \"\(profile)\" is configured")
             }
         case .healthz, .readyz, .metrics:
-            guard method == .GET || method == .HEAD else { return .methodNotAllowed(allow: "GET, HEAD") }
+            switch method {
+            case .GET, .HEAD: break
+            default: return .methodNotAllowed(allow: "GET, HEAD")
+            }
         }
         return .endpoint(endpoint)
     }
 
     /// The path part of a request target: everything before `?` (or `#`).
     static func path(of uri: String) -> Substring {
-        let utf8 = uri.utf8
-        if let end = utf8.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) {
-            return uri[..<end]
+        var uri = uri
+        // Searched in the contiguous UTF-8: the generic search over the string's view cost more than
+        // the rest of the routing.
+        let end = uri.withUTF8 { bytes in
+            bytes.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? bytes.count
         }
-        return uri[...]
+        return uri[..<uri.utf8.index(uri.utf8.startIndex, offsetBy: end)]
     }
 }

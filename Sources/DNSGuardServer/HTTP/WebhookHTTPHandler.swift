@@ -161,7 +161,10 @@ final class WebhookHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         if let rearm = connection.headReceived(now: .now(), armedCheck: armedCheck) {
             arm(context: context, at: rearm)
         }
-        let request = Request(keepAlive: head.isKeepAlive, version: head.version, headOnly: head.method == .HEAD)
+        // A case match: `==` on `HTTPMethod` compares the methods' names as strings.
+        var headOnly = false
+        if case .HEAD = head.method { headOnly = true }
+        let request = Request(keepAlive: head.isKeepAlive, version: head.version, headOnly: headOnly)
         let limits = environment.limits
 
         let declaredLength = head.headers.first(name: "content-length").flatMap { Int($0) }
