@@ -5,22 +5,16 @@ import Testing
 /// Kept-alive connections keep their TLS buffers between requests while the budget has room; the
 /// others give them back when idle, and every connection answers correctly either way.
 @Suite struct BufferBudgetTests {
-    private func server(_ certificates: TestCertificates, budget: TLSBufferBudget) async throws -> LoopbackServer {
-        let context = try TLSContext(configuration: TLSConfiguration(
-            certificateChainFile: certificates.ecdsaCertificateFile, privateKeyFile: certificates.ecdsaKeyFile))
-        return try await LoopbackServer(bufferBudget: budget) { context }
-    }
-
     @Test func theFirstIdleConnectionsTakeThePlacesAndClosingGivesThemBack() async throws {
         let certificates = try TestCertificates()
         defer { certificates.remove() }
         let budget = TLSBufferBudget(limit: 1)
-        let server = try await self.server(certificates, budget: budget)
+        let server = try await LoopbackServer.ecdsa(certificates, bufferBudget: budget)
         defer { Task { try await server.stop() } }
 
         let first = try await TLSTestClient.connect(port: server.port, caFile: certificates.caFile)
         #expect(try await first.get("/first").hasSuffix("hello over tls\n"))
-        try await self.wait(until: { budget.inUse == 1 })
+        try await LoopbackServer.wait(until: { budget.inUse == 1 })
 
         // No place left: this connection gives its buffers back after each request and still works.
         let second = try await TLSTestClient.connect(port: server.port, caFile: certificates.caFile)
@@ -30,22 +24,22 @@ import Testing
         #expect(budget.inUse == 1)
 
         await first.close()
-        try await self.wait(until: { budget.inUse == 0 })
+        try await LoopbackServer.wait(until: { budget.inUse == 0 })
         // The freed place goes to the next connection that falls idle.
         #expect(try await second.get("/second/again").hasSuffix("hello over tls\n"))
-        try await self.wait(until: { budget.inUse == 1 })
+        try await LoopbackServer.wait(until: { budget.inUse == 1 })
         for index in 0..<20 {
             #expect(try await second.get("/kept/\(index)").hasSuffix("hello over tls\n"))
         }
         await second.close()
-        try await self.wait(until: { budget.inUse == 0 })
+        try await LoopbackServer.wait(until: { budget.inUse == 0 })
     }
 
     @Test func aBudgetOfZeroKeepsNoBuffersAndConnectionsStillWork() async throws {
         let certificates = try TestCertificates()
         defer { certificates.remove() }
         let budget = TLSBufferBudget(limit: 0)
-        let server = try await self.server(certificates, budget: budget)
+        let server = try await LoopbackServer.ecdsa(certificates, bufferBudget: budget)
         defer { Task { try await server.stop() } }
 
         let client = try await TLSTestClient.connect(port: server.port, caFile: certificates.caFile)
@@ -54,16 +48,5 @@ import Testing
         }
         #expect(budget.inUse == 0)
         await client.close()
-    }
-
-    private func wait(until condition: () -> Bool, within limit: Duration = .seconds(30)) async throws {
-        let deadline = ContinuousClock.now + limit
-        while !condition() {
-            guard ContinuousClock.now < deadline else {
-                Issue.record("condition not reached within \(limit)")
-                return
-            }
-            try await Task.sleep(for: .milliseconds(10))
-        }
     }
 }

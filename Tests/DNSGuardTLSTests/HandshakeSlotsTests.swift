@@ -64,18 +64,11 @@ import Testing
         #expect(slots.inUse == 0)
     }
 
-    private func server(_ certificates: TestCertificates, slots: TLSHandshakeSlots) async throws -> LoopbackServer {
-        let context = try TLSContext(configuration: TLSConfiguration(
-            certificateChainFile: certificates.ecdsaCertificateFile, privateKeyFile: certificates.ecdsaKeyFile,
-            handshakeTimeout: .seconds(60)))
-        return try await LoopbackServer(handshakeSlots: slots) { context }
-    }
-
     @Test func manyClientsAtOnceAreAllServedThroughOneSlot() async throws {
         let certificates = try TestCertificates()
         defer { certificates.remove() }
         let slots = TLSHandshakeSlots(limit: 1)
-        let server = try await self.server(certificates, slots: slots)
+        let server = try await LoopbackServer.ecdsa(certificates, handshakeSlots: slots)
         defer { Task { try await server.stop() } }
 
         let bodies = try await withThrowingTaskGroup(of: String.self) { group in
@@ -99,7 +92,7 @@ import Testing
         let certificates = try TestCertificates()
         defer { certificates.remove() }
         let slots = TLSHandshakeSlots(limit: 1)
-        let server = try await self.server(certificates, slots: slots)
+        let server = try await LoopbackServer.ecdsa(certificates, handshakeSlots: slots)
         defer { Task { try await server.stop() } }
 
         // The start of a ClientHello, then nothing: the connection holds the slot.
@@ -108,14 +101,14 @@ import Testing
             .flatMap { channel in
                 channel.writeAndFlush(ByteBuffer(bytes: [0x16, 0x03, 0x01, 0x02, 0x00])).map { channel }
             }.get()
-        try await self.wait(until: { slots.inUse == 1 })
+        try await LoopbackServer.wait(until: { slots.inUse == 1 })
 
         let waiting = Task {
             let client = try await TLSTestClient.connect(port: server.port, caFile: certificates.caFile)
             defer { Task { await client.close() } }
             return try await client.get("/after")
         }
-        try await self.wait(until: { slots.waiting == 1 })
+        try await LoopbackServer.wait(until: { slots.waiting == 1 })
         try await Task.sleep(for: .milliseconds(300))
         #expect(server.outcomes.isEmpty, "no handshake may finish while the only slot is held")
 
@@ -123,16 +116,5 @@ import Testing
         #expect(try await waiting.value.hasSuffix("hello over tls\n"))
         #expect(try await server.waitForOutcomes(2) == [.peerClosed, .success])
         #expect(slots.inUse == 0)
-    }
-
-    private func wait(until condition: () -> Bool, within limit: Duration = .seconds(30)) async throws {
-        let deadline = ContinuousClock.now + limit
-        while !condition() {
-            guard ContinuousClock.now < deadline else {
-                Issue.record("condition not reached within \(limit)")
-                return
-            }
-            try await Task.sleep(for: .milliseconds(10))
-        }
     }
 }

@@ -2,6 +2,7 @@ import DNSGuardTLS
 import NIOCore
 import NIOPosix
 import Synchronization
+import Testing
 
 /// A TLS server on 127.0.0.1 (ephemeral port) serving HTTPTestHandler, recording handshake outcomes.
 final class LoopbackServer: Sendable {
@@ -30,6 +31,28 @@ final class LoopbackServer: Sendable {
             .bind(host: "127.0.0.1", port: 0).get()
         self.port = self.channel.localAddress!.port!
         self.sink = box
+    }
+
+    /// A server on the fixture's ECDSA certificate, with a generous handshake timeout.
+    static func ecdsa(
+        _ certificates: TestCertificates, handshakeSlots: TLSHandshakeSlots? = nil, bufferBudget: TLSBufferBudget? = nil
+    ) async throws -> LoopbackServer {
+        let context = try TLSContext(configuration: TLSConfiguration(
+            certificateChainFile: certificates.ecdsaCertificateFile, privateKeyFile: certificates.ecdsaKeyFile,
+            handshakeTimeout: .seconds(60)))
+        return try await LoopbackServer(handshakeSlots: handshakeSlots, bufferBudget: bufferBudget) { context }
+    }
+
+    /// Polls `condition` until it holds; records an issue if it does not within `limit`.
+    static func wait(until condition: () -> Bool, within limit: Duration = .seconds(30)) async throws {
+        let deadline = ContinuousClock.now + limit
+        while !condition() {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("condition not reached within \(limit)")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
     }
 
     private let sink: OutcomeSink
