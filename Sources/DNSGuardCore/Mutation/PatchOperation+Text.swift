@@ -11,10 +11,14 @@ extension PatchOperation {
 
     /// `serialized` as bytes: what a decision's response and its audit line share.
     static func serializedBytes(_ patch: [PatchOperation]) -> [UInt8] {
+        // Validating webhooks never patch: their `[]` is one shared array, not two allocations.
+        guard !patch.isEmpty else { return emptyPatchJSON }
         var writer = JSONWriter(capacity: 64 * max(patch.count, 1))
         write(patch, into: &writer)
         return writer.withUnsafeBytes { Array($0) }
     }
+
+    private static let emptyPatchJSON: [UInt8] = Array("[]".utf8)
 
     static func write(_ patch: [PatchOperation], into writer: inout JSONWriter) {
         writer.beginArray()
