@@ -236,23 +236,11 @@ package struct JSONWriter: ~Copyable {
         }
     }
 
-    /// An integer's decimal digits, as `String(value)` spells them, without making the string.
+    /// An integer's decimal digits.
     private mutating func digits(of value: Int) {
-        // A sign and 19 digits hold any Int.
-        reserve(20)
-        if value < 0 { append(UInt8(ascii: "-")) }
-        var remaining = value.magnitude
-        var length = 1
-        while length < 20, remaining >= Self.powersOfTen[length] { length += 1 }
-        for index in stride(from: count + length - 1, through: count, by: -1) {
-            storage[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
-            remaining /= 10
-        }
-        count += length
+        reserve(DecimalText.maximumLength)
+        count += DecimalText.write(value, to: storage + count)
     }
-
-    /// 10⁰ … 10¹⁹: the smallest number with one more digit, for each digit count.
-    private static let powersOfTen: [UInt] = (0..<20).map { power in (0..<power).reduce(1) { value, _ in value * 10 } }
 
     /// A number's text, which is JSON as it is.
     private mutating func digits(_ text: String) {

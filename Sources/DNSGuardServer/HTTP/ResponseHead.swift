@@ -1,3 +1,4 @@
+import DNSGuardCore
 import NIOCore
 import NIOHTTP1
 
@@ -92,21 +93,10 @@ struct ResponseHead {
             count += bytes.count
         }
 
-        /// A non-negative integer's decimal digits.
+        /// An integer's decimal digits.
         mutating func append(_ value: Int) {
-            var remaining = value.magnitude
-            var digits = 1
-            var scale: UInt = 10
-            while remaining >= scale, digits < 19 {
-                digits += 1
-                scale &*= 10
-            }
-            precondition(count + digits <= space.count, "response head larger than reserved")
-            for index in stride(from: count + digits - 1, through: count, by: -1) {
-                space[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
-                remaining /= 10
-            }
-            count += digits
+            precondition(count + DecimalText.maximumLength <= space.count, "response head larger than reserved")
+            count += DecimalText.write(value, to: space.baseAddress!.assumingMemoryBound(to: UInt8.self) + count)
         }
     }
 

@@ -40,21 +40,7 @@ enum JSONText {
 
     /// Appends an integer's decimal digits, as `String(value)` spells them, without making a string.
     static func appendInteger(_ value: Int, to out: inout [UInt8]) {
-        if value < 0 {
-            guard value != .min else { out.append(contentsOf: String(value).utf8); return }
-            out.append(UInt8(ascii: "-"))
-        }
-        var magnitude = value.magnitude
-        // 20 digits hold any 64-bit magnitude.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var start = 20
-            repeat {
-                start -= 1
-                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start..<20]))
-        }
+        DecimalText.withDigits(of: value) { out.append(contentsOf: $0) }
     }
 
     /// Appends a number the way JSON readers expect it: integral values without a fraction, and

@@ -16,6 +16,7 @@ import Testing
         var raw = JSONWriter()
         raw.appendRaw(integer: value)
         #expect(raw.withUnsafeBytes { String(decoding: $0, as: UTF8.self) } == String(value))
+        #expect(DecimalText.withDigits(of: value) { String(decoding: $0, as: UTF8.self) } == String(value))
     }
 
     @Test(arguments: ["plain", "", "quote \" backslash \\ newline \n tab \t nul \u{0} del \u{7F}", "ümlaut ✓ 🐳",
